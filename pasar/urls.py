@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+from django.views.generic import TemplateView
+
+from . import views
+
+handler400 = "pasar.views.error_400"
+handler403 = "pasar.views.error_403"
+handler404 = "pasar.views.error_404"
+handler500 = "pasar.views.error_500"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "tentang/",
+        TemplateView.as_view(template_name="pasar/about.html"),
+        name="about",
+    ),
+    path("akun/", include("allauth.urls")),
+    path("posdaya/", include("posdaya.urls")),
+    # Dashboard: literal sections (induk, pembayaran) before <posdaya> slugs.
+    path("dasbor/", include("posdaya.dashboard_urls")),
+    path("admin/", admin.site.urls),
+]
+
+# Uploaded media: served by Django when no proxy or object storage does it.
+if settings.DEBUG or settings.PASAR_SERVE_MEDIA:
+    urlpatterns += [
+        re_path(
+            r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}
+        )
+    ]

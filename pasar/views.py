@@ -1,0 +1,58 @@
+"""Site-wide pages: home, about, guide, health check, error pages."""
+
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.generic import TemplateView
+
+from posdaya.selectors import active_posdaya
+
+
+class HomeView(TemplateView):
+    template_name = "pasar/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["posdaya_list"] = active_posdaya()
+        return context
+
+
+def healthz(request):
+    """Answer 200 when the app and its database answer; 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means unhealthy
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /dasbor/",
+        "Disallow: /akun/",
+        "Disallow: /keranjang/",
+        "Disallow: /checkout/",
+        "Disallow: /pesanan/",
+        "Disallow: /tabungan/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

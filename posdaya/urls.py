@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "posdaya"
+
+urlpatterns = [
+    path("", views.PosdayaListView.as_view(), name="list"),
+    path("<slug:slug>/", views.PosdayaDetailView.as_view(), name="detail"),
+]

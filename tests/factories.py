@@ -1,0 +1,54 @@
+"""factory_boy factories shared by every app's tests."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from posdaya.models import Membership, Posdaya
+
+PASSWORD = "rahasia-uji-123"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@contoh.id")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class PosdayaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Posdaya
+
+    name = factory.Sequence(lambda n: f"POSDAYA Uji {n}")
+    slug = factory.Sequence(lambda n: f"uji-{n}")
+    code = factory.Sequence(
+        lambda n: "".join(chr(65 + (n // 26**i) % 26) for i in (2, 1, 0))
+    )
+    rw = "07"
+    address = "Jl. Uji No. 1, Kel. Bahagia"
+    profile = "POSDAYA untuk pengujian."
+    whatsapp = "6281234567890"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    posdaya = factory.SubFactory(PosdayaFactory)
+    role = Membership.Role.PENGELOLA
+
+
+def make_koordinator(**kwargs):
+    user = UserFactory(**kwargs)
+    Membership.objects.create(user=user, role=Membership.Role.KOORDINATOR)
+    return user
