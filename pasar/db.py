@@ -18,8 +18,8 @@ def append_only_trigger(table: str) -> migrations.RunPython:
             f"""
             CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
             BEGIN
-                RAISE EXCEPTION '% on {table} is not allowed: the table is append-only',
-                    TG_OP;
+                RAISE EXCEPTION USING MESSAGE =
+                    TG_OP || ' on {table} is refused: the table is append-only';
             END;
             $$ LANGUAGE plpgsql;
             CREATE TRIGGER {function}

@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
+import pasar.db
 from django.db import migrations, models
 
 
@@ -37,4 +38,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['action', '-created_at'], name='pasar_audit_action_6a8db0_idx')],
             },
         ),
+        pasar.db.append_only_trigger("pasar_auditlog"),
     ]

@@ -1,0 +1,186 @@
+"""Crafts made from household waste, listed by each POSDAYA."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from pasar.models import AppendOnlyModel, TimeStampedModel
+
+
+class Category(TimeStampedModel):
+    """A kind of craft: tas, dompet, vas bunga, kompos…"""
+
+    name = models.CharField(_("nama"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    icon = models.CharField(
+        _("ikon"),
+        max_length=40,
+        blank=True,
+        help_text=_("Nama ikon Bootstrap Icons, mis. bag."),
+    )
+
+    class Meta:
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:category", kwargs={"slug": self.slug})
+
+
+class Product(TimeStampedModel):
+    """One craft for sale, made and stocked by one POSDAYA."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        PUBLISHED = "published", _("Tayang")
+        ARCHIVED = "archived", _("Diarsipkan")
+
+    posdaya = models.ForeignKey(
+        "posdaya.Posdaya",
+        verbose_name=_("POSDAYA"),
+        on_delete=models.PROTECT,
+        related_name="products",
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("kategori"),
+        on_delete=models.PROTECT,
+        related_name="products",
+    )
+    name = models.CharField(_("nama"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    description = models.TextField(_("deskripsi"), blank=True)
+    price = models.PositiveIntegerField(_("harga (Rp)"))
+    stock = models.IntegerField(_("stok"), default=0)
+    weight_grams = models.PositiveIntegerField(_("berat (gram)"), default=250)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    # Counter cache of units sold in paid orders, for the "terlaris" sort;
+    # maintained by the orders services with F() updates.
+    sold_count = models.PositiveIntegerField(_("terjual"), default=0)
+    published_at = models.DateTimeField(_("ditayangkan"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("produk")
+        verbose_name_plural = _("produk")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stock__gte=0), name="product_stock_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gt=0), name="product_price_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:product_detail", kwargs={"slug": self.slug})
+
+
+class ProductImage(TimeStampedModel):
+    """A photo of a product, re-encoded on upload with small and large WebP."""
+
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("produk"),
+        on_delete=models.CASCADE,
+        related_name="images",
+    )
+    original = models.ImageField(_("foto"), upload_to="products/original/")
+    small = models.ImageField(_("foto kecil"), upload_to="products/small/")
+    large = models.ImageField(_("foto besar"), upload_to="products/large/")
+    small_width = models.PositiveSmallIntegerField(default=0)
+    small_height = models.PositiveSmallIntegerField(default=0)
+    large_width = models.PositiveSmallIntegerField(default=0)
+    large_height = models.PositiveSmallIntegerField(default=0)
+    alt_text = models.CharField(_("teks alternatif"), max_length=160, blank=True)
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        verbose_name = _("foto produk")
+        verbose_name_plural = _("foto produk")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.alt_text or str(self.product)
+
+
+class ProductMaterial(models.Model):
+    """Waste a product is made of: which kind, and how much per unit."""
+
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("produk"),
+        on_delete=models.CASCADE,
+        related_name="materials",
+    )
+    waste_category = models.ForeignKey(
+        "banksampah.WasteCategory",
+        verbose_name=_("jenis sampah"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kg_per_unit = models.DecimalField(_("kg per unit"), max_digits=8, decimal_places=3)
+
+    class Meta:
+        verbose_name = _("bahan daur ulang")
+        verbose_name_plural = _("bahan daur ulang")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "waste_category"],
+                name="product_material_unique_category",
+            ),
+            models.CheckConstraint(
+                condition=Q(kg_per_unit__gt=0), name="product_material_kg_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.waste_category}: {self.kg_per_unit} kg"
+
+
+class StockMovement(AppendOnlyModel):
+    """A change to a product's stock: who, how much, why. Append-only."""
+
+    class Kind(models.TextChoices):
+        ADJUSTMENT = "adjustment", _("Penyesuaian")
+        ORDER = "order", _("Pesanan")
+        RELEASE = "release", _("Pesanan batal/kedaluwarsa")
+
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("produk"),
+        on_delete=models.PROTECT,
+        related_name="stock_movements",
+    )
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    quantity = models.IntegerField(_("jumlah"))
+    stock_after = models.IntegerField(_("stok sesudah"))
+    reason = models.CharField(_("alasan"), max_length=200, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("pergerakan stok")
+        verbose_name_plural = _("pergerakan stok")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.product}: {self.quantity:+d}"
