@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from posdaya.models import Membership, Posdaya
 
@@ -52,3 +53,40 @@ def make_koordinator(**kwargs):
     user = UserFactory(**kwargs)
     Membership.objects.create(user=user, role=Membership.Role.KOORDINATOR)
     return user
+
+
+class WasteCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "banksampah.WasteCategory"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Sampah {n}")
+    slug = factory.Sequence(lambda n: f"sampah-{n}")
+    group = "plastik"
+    unit = "kg"
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.Category"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Kategori {n}")
+    slug = factory.Sequence(lambda n: f"kategori-{n}")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    """A published product in stock; pass status/stock/posdaya to vary."""
+
+    class Meta:
+        model = "catalog.Product"
+
+    posdaya = factory.SubFactory(PosdayaFactory)
+    category = factory.SubFactory(CategoryFactory)
+    name = factory.Sequence(lambda n: f"Tas Plastik {n}")
+    slug = factory.Sequence(lambda n: f"tas-plastik-{n}")
+    description = "Tas anyaman dari bungkus kopi."
+    price = 25000
+    stock = 10
+    status = "published"
+    published_at = factory.LazyFunction(timezone.now)
