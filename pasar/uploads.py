@@ -1,0 +1,113 @@
+"""Safe handling of uploaded images (and PDF proofs of transfer).
+
+An upload is trusted only after Pillow decodes it: the file name and the
+browser's content type are ignored. Accepted images are re-encoded, which drops
+EXIF (GPS included) and anything smuggled after the image data, and saved under a
+random name.
+"""
+
+import io
+import uuid
+import warnings
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# Far above any phone photo (a 50 MP camera is 50M pixels), far below a bomb.
+MAX_PIXELS = 60_000_000
+MAX_SIDE = 2400  # the stored "original" is resized to at most this
+
+
+@dataclass(frozen=True)
+class Rendition:
+    file: ContentFile
+    width: int
+    height: int
+
+
+def _check_size(upload) -> None:
+    limit = settings.PASAR_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("Berkas terlalu besar (%(size)s). Batasnya %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+
+
+def open_image(upload) -> Image.Image:
+    """Decode an uploaded image or raise ValidationError with the reason."""
+    _check_size(upload)
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+            if image.format not in ALLOWED_FORMATS:
+                raise ValidationError(
+                    _("Format foto tidak didukung. Gunakan JPEG, PNG atau WebP."),
+                    code="format",
+                )
+            if image.width * image.height > MAX_PIXELS:
+                raise ValidationError(
+                    _("Ukuran foto terlalu besar (%(w)s×%(h)s piksel).")
+                    % {"w": image.width, "h": image.height},
+                    code="too_many_pixels",
+                )
+            image.load()
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValidationError(
+            _("Ukuran foto terlalu besar untuk diproses."), code="bomb"
+        ) from error
+    except Exception as error:  # Pillow raises many types for a broken file
+        raise ValidationError(
+            _("Berkas ini bukan foto yang bisa dibaca. Gunakan JPEG, PNG atau WebP."),
+            code="not_image",
+        ) from error
+    finally:
+        upload.seek(0)
+    image = ImageOps.exif_transpose(image)  # keep the photo upright, then drop EXIF
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    return image
+
+
+def random_name(extension: str) -> str:
+    return f"{uuid.uuid4().hex}.{extension}"
+
+
+def webp_rendition(image: Image.Image, max_side: int, quality: int = 80) -> Rendition:
+    """Return the image scaled to fit `max_side`, encoded as WebP, no metadata."""
+    copy = image.copy()
+    copy.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    copy.save(buffer, format="WEBP", quality=quality, method=4)
+    return Rendition(
+        ContentFile(buffer.getvalue(), name=random_name("webp")),
+        copy.width,
+        copy.height,
+    )
+
+
+def reencode_image(upload, max_side: int = MAX_SIDE) -> Rendition:
+    """Validate an upload and return a clean WebP copy (EXIF and extras dropped)."""
+    return webp_rendition(open_image(upload), max_side, quality=85)
+
+
+def clean_pdf(upload) -> ContentFile:
+    """Accept a PDF proof of transfer: size-limited, starts and ends like a PDF."""
+    _check_size(upload)
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
+        raise ValidationError(_("Berkas PDF tidak valid."), code="not_pdf")
+    return ContentFile(data, name=random_name("pdf"))
