@@ -68,3 +68,10 @@ def staff_of(posdaya: Posdaya) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("role", "user__username")
     )
+
+
+def all_memberships() -> QuerySet[Membership]:
+    """Return every role held anywhere, for the koordinator's staff page."""
+    return Membership.objects.select_related("user", "posdaya").order_by(
+        "posdaya__name", "role", "user__username"
+    )
