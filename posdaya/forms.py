@@ -82,6 +82,7 @@ class InviteForm(forms.Form):
         label=_("POSDAYA"),
         queryset=Posdaya.objects.all(),
         required=False,
+        empty_label=_("— Pilih POSDAYA —"),
         help_text=_("Kosongkan untuk peran koordinator."),
     )
     one_time_password = forms.BooleanField(
@@ -103,7 +104,11 @@ class GrantRoleForm(forms.Form):
     )
     role = forms.ChoiceField(label=_("Peran"), choices=Membership.Role.choices)
     posdaya = forms.ModelChoiceField(
-        label=_("POSDAYA"), queryset=Posdaya.objects.all(), required=False
+        label=_("POSDAYA"),
+        queryset=Posdaya.objects.all(),
+        required=False,
+        empty_label=_("— Pilih POSDAYA —"),
+        help_text=_("Kosongkan untuk peran koordinator."),
     )
 
     def clean_user(self):

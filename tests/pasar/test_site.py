@@ -94,3 +94,9 @@ def test_rupiah_for_weight_rounds_half_up_once():
     assert rupiah_for_weight(Decimal("1.255"), 3000) == 3765
     assert rupiah_for_weight(Decimal("0.0005"), 1000) == 1  # 0.5 rounds up
     assert rupiah_for_weight(Decimal("2.333"), 1500) == 3500  # 3499.5 → 3500
+
+
+def test_browser_language_does_not_override_indonesian(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="id"' in response.content.decode()
+    assert response["Content-Language"] == "id"
