@@ -21,6 +21,11 @@ urlpatterns = [
         TemplateView.as_view(template_name="pasar/about.html"),
         name="about",
     ),
+    path(
+        "panduan/",
+        TemplateView.as_view(template_name="pasar/guide.html"),
+        name="guide",
+    ),
     path("akun/", include("allauth.urls")),
     path("posdaya/", include("posdaya.urls")),
     # Dashboard: literal sections (induk, pembayaran) before <posdaya> slugs.

@@ -100,3 +100,11 @@ def test_browser_language_does_not_override_indonesian(client):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert 'lang="id"' in response.content.decode()
     assert response["Content-Language"] == "id"
+
+
+def test_guide_and_about_pages(client):
+    guide = client.get("/panduan/").content.decode()
+    for anchor in ("produk", "pesanan", "transfer", "timbang", "penarikan"):
+        assert f'id="{anchor}"' in guide
+    assert "Mencatat penimbangan" in guide
+    assert "UNISMA Bekasi" in client.get("/tentang/").content.decode()
