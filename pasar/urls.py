@@ -38,3 +38,7 @@ if settings.DEBUG or settings.PASAR_SERVE_MEDIA:
     urlpatterns += [
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     ]
+
+# The load benchmark's floor views (benchmarks/load.py); never in normal runs.
+if settings.PASAR_BENCH_FLOOR:
+    urlpatterns += [path("_bench/", include("benchmarks.floor_urls"))]

@@ -155,6 +155,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+PASAR_BENCH_FLOOR = env.bool("PASAR_BENCH_FLOOR", default=False)
 PASAR_SERVE_MEDIA = env.bool("PASAR_SERVE_MEDIA", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,0 +1,173 @@
+"""Throughput under load: the app under gunicorn, loaded by wrk on 127.0.0.1.
+
+Each page is measured side by side, in the same run and the same server, with
+the framework floor (benchmarks/floor_urls.py): a minimal Django view rendering
+24 rows from one query. The figure that matters is each page's requests per
+second as a ratio to that floor.
+
+Used by benchmarks/run.py; also runnable alone:
+    .venv/bin/python benchmarks/load.py --database-url sqlite:///benchmarks/results/bench.sqlite3
+"""
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def server_environment(database_url: str, extra: dict | None = None) -> dict:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="pasar.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_LOG_LEVEL="WARNING",
+        DATABASE_URL=database_url,
+        PASAR_BENCH_FLOOR="1",
+        PASAR_SERVE_MEDIA="1",
+    )
+    env.update(extra or {})
+    return env
+
+
+def collect_static(env: dict) -> None:
+    subprocess.run(  # noqa: S603 (our own manage.py)
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
+class Gunicorn:
+    """A gunicorn server in a subprocess, stopped on exit."""
+
+    def __init__(self, env: dict, port: int, workers: int):
+        self.env, self.port, self.workers = env, port, workers
+
+    def __enter__(self):
+        gunicorn = str(Path(PYTHON).with_name("gunicorn"))
+        self.process = subprocess.Popen(  # noqa: S603 (our own server)
+            [
+                gunicorn,
+                "pasar.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--worker-class",
+                "sync",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url("/healthz"), timeout=2):  # noqa: S310
+                    return self
+            except OSError:
+                time.sleep(0.3)
+        self.__exit__(None, None, None)
+        raise RuntimeError("gunicorn did not answer /healthz within 30 s")
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def __exit__(self, *exc):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def wrk(url: str, seconds: int, connections: int, threads: int = 2) -> float:
+    """Return requests per second for `url` (a bounded wrk run)."""
+    result = subprocess.run(  # noqa: S603 (wrk from Debian, our own URL)
+        [
+            shutil.which("wrk") or "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "5s",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 30,
+    )
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+    if errors:
+        raise RuntimeError(f"{url}: {errors.group(1)} error responses\n{result.stdout}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+
+
+def run_load(
+    *,
+    database_url: str,
+    pages: dict[str, str],
+    seconds: int = 8,
+    connections: int = 8,
+    workers: int = 3,
+    port: int = 8765,
+    env_extra: dict | None = None,
+) -> list[dict]:
+    """Load each page and the floors; return rows with rps and ratio to the floor."""
+    if not shutil.which("wrk"):
+        raise RuntimeError("wrk is not installed: apt-get install -y wrk")
+    env = server_environment(database_url, env_extra)
+    collect_static(env)
+    rows = []
+    with Gunicorn(env, port, workers) as server:
+        targets = {
+            "floor (24 rows, 1 query)": "/_bench/floor/",
+            "bare HttpResponse": "/_bench/bare/",
+        }
+        targets.update(pages)
+        for path in targets.values():  # warm caches and connections
+            wrk(server.url(path), 1, 2)
+        floor = wrk(server.url("/_bench/floor/"), seconds, connections)
+        for name, path in targets.items():
+            rps = (
+                floor
+                if path == "/_bench/floor/"
+                else wrk(server.url(path), seconds, connections)
+            )
+            rows.append({"page": name, "path": path, "rps": rps, "ratio": rps / floor})
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--page", action="append", default=["home=/"])
+    args = parser.parse_args()
+    pages = dict(item.split("=", 1) for item in args.page)
+    for row in run_load(
+        database_url=args.database_url, pages=pages, seconds=args.seconds
+    ):
+        print(f"{row['page']:<28} {row['rps']:>8.1f} req/s  ×{row['ratio']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
