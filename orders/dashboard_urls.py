@@ -10,7 +10,9 @@ urlpatterns = [
     path("induk/ongkir/", views.ZoneListView.as_view(), name="zone_list"),
     path("induk/ongkir/baru/", views.ZoneCreateView.as_view(), name="zone_create"),
     path(
-        "induk/ongkir/<int:pk>/ubah/", views.ZoneUpdateView.as_view(), name="zone_update"
+        "induk/ongkir/<int:pk>/ubah/",
+        views.ZoneUpdateView.as_view(),
+        name="zone_update",
     ),
     path("pembayaran/", views.PaymentListView.as_view(), name="payment_list"),
     path(

@@ -26,7 +26,7 @@ def _send(subject: str, template: str, context: dict, recipients: list[str]) -> 
     recipients = sorted({r for r in recipients if r})
     if not recipients:
         return
-    body = render_to_string(template, context)
+    body = render_to_string(template, {"induk": settings.PASAR_INDUK, **context})
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     except Exception:  # a mail outage must not turn a placed order into a 500

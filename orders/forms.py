@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from pasar.forms import PhoneField
+from pasar.money import format_rupiah
 from pasar.uploads import clean_pdf, reencode_image
 
 from .cart import MAX_QUANTITY
@@ -75,11 +76,17 @@ class CheckoutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["zone"].queryset = zones if zones is not None else active_zones()
         self.fields["zone"].label_from_instance = self._zone_label
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select) and not isinstance(
+                widget, forms.RadioSelect
+            ):
+                widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(widget, forms.RadioSelect | forms.HiddenInput):
+                widget.attrs.setdefault("class", "form-control")
 
     @staticmethod
     def _zone_label(zone):
-        from pasar.money import format_rupiah
-
         return f"{zone.name} · {format_rupiah(zone.fee)}"
 
     def clean_checkout_token(self):
@@ -148,9 +155,10 @@ class SubOrderTransitionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("to_status") == SubOrder.Status.CANCELLED and not (
-            data.get("note") or ""
-        ).strip():
+        if (
+            data.get("to_status") == SubOrder.Status.CANCELLED
+            and not (data.get("note") or "").strip()
+        ):
             self.add_error("note", _("Tuliskan alasan pembatalan."))
         return data
 

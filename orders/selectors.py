@@ -221,4 +221,3 @@ def open_reserved_quantity(product) -> int:
         .aggregate(total=Sum("quantity"))["total"]
         or 0
     )
-

@@ -408,7 +408,9 @@ def _create_order(
         order=order, from_status="", to_status=order.status, by=_user(customer)
     )
     SubOrderEvent.objects.bulk_create(
-        SubOrderEvent(suborder=s, from_status="", to_status=s.status, by=_user(customer))
+        SubOrderEvent(
+            suborder=s, from_status="", to_status=s.status, by=_user(customer)
+        )
         for s in suborders
     )
     transaction.on_commit(lambda: emails.send_order_placed(order.pk))
@@ -532,7 +534,13 @@ def reject_payment(*, proof_id: int, by, reason: str) -> Order:
         proof.status = PaymentProof.Status.REJECTED
         proof.reviewed_by, proof.reviewed_at, proof.reason = by, now, reason[:300]
         proof.save(
-            update_fields=["status", "reviewed_by", "reviewed_at", "reason", "updated_at"]
+            update_fields=[
+                "status",
+                "reviewed_by",
+                "reviewed_at",
+                "reason",
+                "updated_at",
+            ]
         )
         window = now + timedelta(hours=settings.PASAR_ORDER_EXPIRY_HOURS)
         order.expires_at = max(order.expires_at or window, window)

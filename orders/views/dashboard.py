@@ -265,5 +265,3 @@ def _suborder_url(suborder: SubOrder) -> str:
         "orders_dashboard:suborder_detail",
         kwargs={"posdaya": suborder.posdaya.slug, "pk": suborder.pk},
     )
-
-

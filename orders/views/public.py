@@ -231,15 +231,14 @@ class OrderAccessMixin:
 
     def order_context(self, order: Order) -> dict:
         suborders = list(order.suborders.all())
+        for suborder in suborders:
+            suborder.whatsapp_text = suborder_message_for_posdaya(order, suborder)
         return {
             "order": order,
             "suborders": suborders,
             "amount_due": amount_due(order),
             "payment": get_payment_method(order.payment_method),
             "token": order.secret,
-            "whatsapp_texts": {
-                s.pk: suborder_message_for_posdaya(order, s) for s in suborders
-            },
         }
 
 
