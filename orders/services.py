@@ -567,13 +567,13 @@ def mark_suborder_paid(*, suborder: SubOrder, by) -> SubOrder:
             raise OrderError(
                 _("Pesanan ini dibayar lewat transfer; koordinator yang memverifikasi.")
             )
+        if suborder.paid_at:
+            raise IllegalTransitionError(_("Pembayaran ini sudah dicatat."))
         if suborder.status == SS.CANCELLED or order.status != OS.AWAITING_PAYMENT:
             raise IllegalTransitionError(
                 _("Pembayaran tidak bisa dicatat untuk pesanan berstatus %(status)s.")
-                % {"status": SS(suborder.status).label}
+                % {"status": OS(order.status).label}
             )
-        if suborder.paid_at:
-            raise IllegalTransitionError(_("Pembayaran ini sudah dicatat."))
         suborder.paid_at = timezone.now()
         suborder.save(update_fields=["paid_at", "updated_at"])
         SubOrderEvent.objects.create(

@@ -84,7 +84,7 @@ class CartAddView(View):
             )
         except CartError as error:
             messages.error(request, str(error))
-            return _back(request, product.get_absolute_url())
+            return _back(request, cart_url)
         messages.success(
             request,
             _("%(product)s masuk keranjang.") % {"product": product.name},
