@@ -57,8 +57,9 @@ def test_quantity_above_stock_is_refused(client, product):
 @pytest.mark.parametrize("quantity", ["-1", "abc", "", "100"])
 def test_bad_quantity_changes_nothing(client, product, quantity):
     add(client, product, 1)
-    response = client.post("/keranjang/ubah/", {"product": product.pk,
-                                                "quantity": quantity})
+    response = client.post(
+        "/keranjang/ubah/", {"product": product.pk, "quantity": quantity}
+    )
     assert response.status_code == 302
     assert cart_of(client) == {str(product.pk): 1}
 
@@ -86,7 +87,8 @@ def test_cart_groups_by_posdaya_with_subtotals(client, product, other_product):
     add(client, other_product, 3)
     summary = client.get("/keranjang/").context["summary"]
     assert [(g.posdaya.name, g.subtotal) for g in summary.groups] == [
-        ("POSDAYA Bahagia", 50000), ("POSDAYA Flamboyan", 45000),
+        ("POSDAYA Bahagia", 50000),
+        ("POSDAYA Flamboyan", 45000),
     ]
     assert summary.items_total == 95000
 
@@ -116,9 +118,7 @@ def test_tampered_session_is_ignored(client, product):
 def test_cart_is_carried_over_on_sign_in(client, product):
     user = UserFactory(username="sari")
     add(client, product, 2)
-    response = client.post(
-        "/akun/login/", {"login": "sari", "password": PASSWORD}
-    )
+    response = client.post("/akun/login/", {"login": "sari", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/").context["user"] == user
     assert cart_of(client) == {str(product.pk): 2}
@@ -135,8 +135,9 @@ def fill_cart(client, lines, branches):
 
 
 @pytest.mark.parametrize(("lines", "branches"), [(1, 1), (6, 3)])
-def test_cart_page_queries_are_fixed(client, django_assert_num_queries, lines,
-                                     branches):
+def test_cart_page_queries_are_fixed(
+    client, django_assert_num_queries, lines, branches
+):
     fill_cart(client, lines, branches)
     # session, products with their POSDAYA
     with django_assert_num_queries(2):
@@ -145,8 +146,9 @@ def test_cart_page_queries_are_fixed(client, django_assert_num_queries, lines,
 
 
 @pytest.mark.parametrize(("lines", "branches"), [(1, 1), (6, 3)])
-def test_cart_page_queries_fixed_when_signed_in(django_assert_num_queries, lines,
-                                                branches):
+def test_cart_page_queries_fixed_when_signed_in(
+    django_assert_num_queries, lines, branches
+):
     client = client_for(UserFactory())
     fill_cart(client, lines, branches)
     # session, user, products with their POSDAYA
@@ -154,7 +156,9 @@ def test_cart_page_queries_fixed_when_signed_in(django_assert_num_queries, lines
         client.get("/keranjang/")
 
 
-def test_anonymous_visitor_without_cart_costs_no_query(client, django_assert_num_queries):
+def test_anonymous_visitor_without_cart_costs_no_query(
+    client, django_assert_num_queries
+):
     from pasar.context_processors import site
 
     request = RequestFactory().get("/")

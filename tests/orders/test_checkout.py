@@ -48,21 +48,27 @@ def test_guest_checkout_places_order_and_empties_cart(client, product, other_pro
     assert response.status_code == 302
     assert response["Location"] == f"/pesanan/{order.code}/?t={order.secret}"
     assert order.customer is None
-    assert (order.name, order.phone, order.total) == ("Budi Santoso", "6281298765432",
-                                                      80000)
+    assert (order.name, order.phone, order.total) == (
+        "Budi Santoso",
+        "6281298765432",
+        80000,
+    )
     assert order.suborders.count() == 2
     assert client.session["cart"] == {}
 
 
 def test_review_shows_fees_per_posdaya_and_total(client, product, other_product, zone):
     fill(client, product, other_product)
-    data = form_data(client, delivery_method="antar", zone=zone.pk,
-                     address="Jl. Mawar 1")
+    data = form_data(
+        client, delivery_method="antar", zone=zone.pk, address="Jl. Mawar 1"
+    )
     response = client.post("/checkout/", data)
     summary = response.context["summary"]
     assert [g.delivery_fee for g in summary.groups] == [10000, 10000]
     assert (summary.items_total, summary.delivery_total, summary.total) == (
-        40000, 20000, 60000,
+        40000,
+        20000,
+        60000,
     )
     assert "Rp 60.000" in response.content.decode()
     assert Order.objects.count() == 0
@@ -96,9 +102,16 @@ def test_delivery_needs_zone_and_address(client, product):
 
 def test_cash_with_courier_is_refused(client, product, zone):
     fill(client, product)
-    response = client.post("/checkout/", form_data(
-        client, delivery_method="ekspedisi", zone=zone.pk, address="Jl. A",
-        payment_method="bayar_di_tempat"))
+    response = client.post(
+        "/checkout/",
+        form_data(
+            client,
+            delivery_method="ekspedisi",
+            zone=zone.pk,
+            address="Jl. A",
+            payment_method="bayar_di_tempat",
+        ),
+    )
     assert "payment_method" in response.context["form"].errors
 
 
@@ -110,8 +123,10 @@ def test_double_submit_creates_one_order(client, product):
     first = client.post("/checkout/", final)
     second = client.post("/checkout/", final)  # the cart is empty by now
     order = Order.objects.get()
-    assert first["Location"] == second["Location"] == (
-        f"/pesanan/{order.code}/?t={order.secret}"
+    assert (
+        first["Location"]
+        == second["Location"]
+        == (f"/pesanan/{order.code}/?t={order.secret}")
     )
     assert Product.objects.get(pk=product.pk).stock == 3
 
@@ -121,10 +136,14 @@ def test_out_of_stock_at_confirm_shows_message(client, product):
     data = form_data(client)
     review = client.post("/checkout/", data)
     Product.objects.filter(pk=product.pk).update(stock=1)
-    response = client.post("/checkout/", dict(
-        data, expected_total=review.context["summary"].total, confirm="1"))
+    response = client.post(
+        "/checkout/",
+        dict(data, expected_total=review.context["summary"].total, confirm="1"),
+    )
     assert response.status_code == 200
-    assert "Stok Tas Kopi tidak cukup: diminta 3, tersisa 1." in response.content.decode()
+    assert (
+        "Stok Tas Kopi tidak cukup: diminta 3, tersisa 1." in response.content.decode()
+    )
     assert Order.objects.count() == 0
 
 
@@ -133,8 +152,10 @@ def test_price_change_between_review_and_confirm_is_refused(client, product):
     data = form_data(client)
     review = client.post("/checkout/", data)
     Product.objects.filter(pk=product.pk).update(price=30000)
-    response = client.post("/checkout/", dict(
-        data, expected_total=review.context["summary"].total, confirm="1"))
+    response = client.post(
+        "/checkout/",
+        dict(data, expected_total=review.context["summary"].total, confirm="1"),
+    )
     assert "Harga atau ongkir berubah" in response.content.decode()
     assert Order.objects.count() == 0
 
@@ -157,8 +178,14 @@ def test_signed_in_checkout_links_the_order(product):
     assert list(response.context["orders"]) == [order]
 
 
-def test_emails_go_out_after_commit(client, product, other_product, pengelola,
-                                    other_pengelola, django_capture_on_commit_callbacks):
+def test_emails_go_out_after_commit(
+    client,
+    product,
+    other_product,
+    pengelola,
+    other_pengelola,
+    django_capture_on_commit_callbacks,
+):
     fill(client, product, other_product)
     data = form_data(client)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -171,16 +198,19 @@ def test_emails_go_out_after_commit(client, product, other_product, pengelola,
     assert subjects == [
         (f"Pesanan {order.code} diterima", ("budi@contoh.id",)),
         (f"Pesanan baru {order.code} untuk POSDAYA Bahagia", ("pengelola@contoh.id",)),
-        (f"Pesanan baru {order.code} untuk POSDAYA Flamboyan",
-         ("pengelola-lain@contoh.id",)),
+        (
+            f"Pesanan baru {order.code} untuk POSDAYA Flamboyan",
+            ("pengelola-lain@contoh.id",),
+        ),
     ]
     shopper_mail = next(m for m in mail.outbox if m.to == ["budi@contoh.id"])
     assert f"?t={order.secret}" in shopper_mail.body
     assert "0012345678901" in shopper_mail.body
 
 
-def test_no_shopper_email_when_none_given(client, product,
-                                          django_capture_on_commit_callbacks):
+def test_no_shopper_email_when_none_given(
+    client, product, django_capture_on_commit_callbacks
+):
     fill(client, product)
     with django_capture_on_commit_callbacks(execute=True):
         confirm(client, form_data(client, email=""))
@@ -188,8 +218,9 @@ def test_no_shopper_email_when_none_given(client, product,
 
 
 @pytest.mark.parametrize(("lines", "branches"), [(1, 1), (6, 3)])
-def test_checkout_page_queries_are_fixed(client, django_assert_num_queries, zone,
-                                         lines, branches):
+def test_checkout_page_queries_are_fixed(
+    client, django_assert_num_queries, zone, lines, branches
+):
     posdaya_list = [PosdayaFactory() for _ in range(branches)]
     for i in range(lines):
         fill(client, ProductFactory(posdaya=posdaya_list[i % branches], stock=9))

@@ -75,7 +75,10 @@ def test_zone_create_denied_changes_nothing(actors):
     assert result == dict(KOORDINATOR_ONLY, koordinator=302)
     zone = DeliveryZone.objects.get()
     assert (zone.name, zone.fee, zone.for_local, zone.for_courier) == (
-        "Bekasi Utara", 15000, True, False,
+        "Bekasi Utara",
+        15000,
+        True,
+        False,
     )
 
 
@@ -129,7 +132,12 @@ def test_proof_file_served_with_safe_headers(koordinator, proof):
 def test_suborder_pages_matrix(actors, order, posdaya):
     sub = sub_of(order, posdaya)
     base = f"/dasbor/{posdaya.slug}/pesanan/"
-    for url in (base, f"{base}?status=baru", f"{base}{sub.pk}/", f"{base}{sub.pk}/slip/"):
+    for url in (
+        base,
+        f"{base}?status=baru",
+        f"{base}{sub.pk}/",
+        f"{base}{sub.pk}/slip/",
+    ):
         assert status_matrix(actors, url) == OWN_POSDAYA, url
 
 
@@ -146,7 +154,9 @@ def test_other_posdaya_suborder_id_is_404(order, posdaya, other_posdaya, pengelo
 
 
 def test_petugas_cannot_open_orders(order, posdaya, petugas):
-    assert client_for(petugas).get(f"/dasbor/{posdaya.slug}/pesanan/").status_code == 404
+    assert (
+        client_for(petugas).get(f"/dasbor/{posdaya.slug}/pesanan/").status_code == 404
+    )
 
 
 def test_list_shows_only_own_suborders(order, posdaya, other_posdaya, pengelola):
@@ -159,8 +169,9 @@ def test_list_shows_only_own_suborders(order, posdaya, other_posdaya, pengelola)
 def test_list_filters_by_state(order, cod_order, posdaya, pengelola):
     sub = sub_of(cod_order, posdaya)
     client = client_for(pengelola)
-    client.post(f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/ubah/",
-                {"to_status": "diproses"})
+    client.post(
+        f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/ubah/", {"to_status": "diproses"}
+    )
     response = client.get(f"/dasbor/{posdaya.slug}/pesanan/?status=diproses")
     assert list(response.context["suborders"]) == [sub]
 
@@ -189,12 +200,18 @@ def test_mark_paid_matrix(actors, cod_order, posdaya):
 def test_illegal_transition_shows_message(cod_order, posdaya, pengelola):
     sub = sub_of(cod_order, posdaya)
     client = client_for(pengelola)
-    response = client.post(f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/ubah/",
-                           {"to_status": "selesai"}, follow=True)
+    response = client.post(
+        f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/ubah/",
+        {"to_status": "selesai"},
+        follow=True,
+    )
     assert "tidak bisa diubah dari Baru ke Selesai" in response.content.decode()
     assert SubOrder.objects.get(pk=sub.pk).status == "baru"
-    response = client.post(f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/ubah/",
-                           {"to_status": "rusak"}, follow=True)
+    response = client.post(
+        f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/ubah/",
+        {"to_status": "rusak"},
+        follow=True,
+    )
     assert SubOrder.objects.get(pk=sub.pk).status == "baru"
 
 
@@ -202,7 +219,8 @@ def test_cancel_needs_reason_over_http(cod_order, posdaya, pengelola):
     sub = sub_of(cod_order, posdaya)
     response = client_for(pengelola).post(
         f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/ubah/",
-        {"to_status": "dibatalkan"}, follow=True,
+        {"to_status": "dibatalkan"},
+        follow=True,
     )
     assert "Tuliskan alasan pembatalan." in response.content.decode()
     assert SubOrder.objects.get(pk=sub.pk).status == "baru"
@@ -215,22 +233,26 @@ def test_detail_shows_contact_and_actions(order, posdaya, pengelola, koordinator
     assert response.context["actions"] == []  # transfer not yet verified
     assert response.context["can_cancel"] is True
     assert "https://wa.me/6281298765432?text=" in response.content.decode()
-    approve_payment(proof_id=submit_payment_proof(order=order, file=png(),
-                                                  kind="image").pk, by=koordinator)
+    approve_payment(
+        proof_id=submit_payment_proof(order=order, file=png(), kind="image").pk,
+        by=koordinator,
+    )
     response = client_for(pengelola).get(url)
     assert response.context["actions"] == [("diproses", "Diproses")]
 
 
-def test_branch_home_badges_new_suborders(order, posdaya, pengelola,
-                                          django_assert_num_queries):
+def test_branch_home_badges_new_suborders(
+    order, posdaya, pengelola, django_assert_num_queries
+):
     ProductFactory(posdaya=posdaya)
     response = client_for(pengelola).get(f"/dasbor/{posdaya.slug}/")
     page = response.content.decode()
     assert f'/dasbor/{posdaya.slug}/pesanan/?status=baru">1</a>' in page
 
 
-def test_suborder_list_queries_are_fixed(posdaya, pengelola, product,
-                                         django_assert_num_queries):
+def test_suborder_list_queries_are_fixed(
+    posdaya, pengelola, product, django_assert_num_queries
+):
     client = client_for(pengelola)
     url = f"/dasbor/{posdaya.slug}/pesanan/"
     make_order({product: 1})

@@ -87,8 +87,9 @@ def test_proof_upload_image_or_pdf(client, order, upload, kind):
 
 def test_bad_proof_is_refused(client, order):
     bad = SimpleUploadedFile("x.png", b"not an image at all")
-    response = client.post(f"/pesanan/{order.code}/bukti/", {"t": order.secret,
-                                                             "file": bad})
+    response = client.post(
+        f"/pesanan/{order.code}/bukti/", {"t": order.secret, "file": bad}
+    )
     page = client.get(response["Location"]).content.decode()
     assert "bukan foto yang bisa dibaca" in page
     assert PaymentProof.objects.count() == 0
