@@ -39,7 +39,7 @@ def run_threads(count, target):
         try:
             barrier.wait()
             results[index] = target(index)
-        except Exception as error:  # noqa: BLE001 (collected for the asserts)
+        except Exception as error:
             results[index] = error
         finally:
             connection.close()
