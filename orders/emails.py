@@ -1,10 +1,13 @@
 """Emails about orders; called through `transaction.on_commit` by the services."""
 
 import logging
+import threading
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.sites.models import Site
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +17,27 @@ from posdaya.models import Membership
 from .models import Order, SubOrder
 
 logger = logging.getLogger(__name__)
+_muted = threading.local()
+
+
+@contextmanager
+def muted():
+    """Send no order mail inside this block (demo data is not news to anyone)."""
+    _muted.on = True
+    try:
+        yield
+    finally:
+        _muted.on = False
+
+
+def _is_muted() -> bool:
+    return getattr(_muted, "on", False)
+
+
+def notify_after_commit(send, object_id: int) -> None:
+    """Schedule `send(object_id)` for when the current transaction commits."""
+    if not _is_muted():
+        transaction.on_commit(lambda: send(object_id))
 
 
 def _order_link(order: Order) -> str:

@@ -413,7 +413,7 @@ def _create_order(
         )
         for s in suborders
     )
-    transaction.on_commit(lambda: emails.send_order_placed(order.pk))
+    emails.notify_after_commit(emails.send_order_placed, order.pk)
     return order
 
 
@@ -515,7 +515,7 @@ def approve_payment(*, proof_id: int, by) -> Order:
             before={"status": OS.AWAITING_VERIFICATION},
             after={"status": OS.PAID, "amount": amount_due(order)},
         )
-        transaction.on_commit(lambda: emails.send_payment_decision(order.pk))
+        emails.notify_after_commit(emails.send_payment_decision, order.pk)
     return order
 
 
@@ -555,7 +555,7 @@ def reject_payment(*, proof_id: int, by, reason: str) -> Order:
             after={"status": OS.AWAITING_PAYMENT},
             note=reason,
         )
-        transaction.on_commit(lambda: emails.send_payment_decision(order.pk))
+        emails.notify_after_commit(emails.send_payment_decision, order.pk)
     return order
 
 
@@ -637,7 +637,7 @@ def advance_suborder(
         _set_suborder_status(suborder, to_status, by=by, note=note, fields=fields)
         _sync_order(order, by=by)
         if to_status in (SS.SHIPPED, SS.READY):
-            transaction.on_commit(lambda: emails.send_suborder_update(suborder.pk))
+            emails.notify_after_commit(emails.send_suborder_update, suborder.pk)
     return suborder
 
 
