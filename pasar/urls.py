@@ -26,9 +26,11 @@ urlpatterns = [
         TemplateView.as_view(template_name="pasar/guide.html"),
         name="guide",
     ),
+    path("", include("orders.urls")),
     path("akun/", include("allauth.urls")),
     path("posdaya/", include("posdaya.urls")),
     # Dashboard: literal sections (induk, pembayaran) before <posdaya> slugs.
+    path("dasbor/", include("orders.dashboard_urls")),
     path("dasbor/", include("posdaya.dashboard_urls")),
     path("admin/", admin.site.urls),
 ]

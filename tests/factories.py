@@ -90,3 +90,17 @@ class ProductFactory(factory.django.DjangoModelFactory):
     stock = 10
     status = "published"
     published_at = factory.LazyFunction(timezone.now)
+
+
+class DeliveryZoneFactory(factory.django.DjangoModelFactory):
+    """An active zone serving local delivery and couriers."""
+
+    class Meta:
+        model = "orders.DeliveryZone"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Zona {n}")
+    fee = 10000
+    for_local = True
+    for_courier = True
+    is_active = True

@@ -1,0 +1,63 @@
+"""Order back office under /dasbor/: induk sections first, then <posdaya>."""
+
+from django.urls import path
+
+from .views import dashboard as views
+
+app_name = "orders_dashboard"
+
+urlpatterns = [
+    path("induk/ongkir/", views.ZoneListView.as_view(), name="zone_list"),
+    path("induk/ongkir/baru/", views.ZoneCreateView.as_view(), name="zone_create"),
+    path(
+        "induk/ongkir/<int:pk>/ubah/",
+        views.ZoneUpdateView.as_view(),
+        name="zone_update",
+    ),
+    path("pembayaran/", views.PaymentListView.as_view(), name="payment_list"),
+    path(
+        "pembayaran/<int:pk>/",
+        views.PaymentDetailView.as_view(),
+        name="payment_detail",
+    ),
+    path(
+        "pembayaran/<int:pk>/berkas/",
+        views.PaymentProofFileView.as_view(),
+        name="payment_proof_file",
+    ),
+    path(
+        "pembayaran/<int:pk>/setujui/",
+        views.PaymentApproveView.as_view(),
+        name="payment_approve",
+    ),
+    path(
+        "pembayaran/<int:pk>/tolak/",
+        views.PaymentRejectView.as_view(),
+        name="payment_reject",
+    ),
+    path(
+        "<slug:posdaya>/pesanan/",
+        views.SubOrderListView.as_view(),
+        name="suborder_list",
+    ),
+    path(
+        "<slug:posdaya>/pesanan/<int:pk>/",
+        views.SubOrderDetailView.as_view(),
+        name="suborder_detail",
+    ),
+    path(
+        "<slug:posdaya>/pesanan/<int:pk>/ubah/",
+        views.SubOrderTransitionView.as_view(),
+        name="suborder_transition",
+    ),
+    path(
+        "<slug:posdaya>/pesanan/<int:pk>/lunas/",
+        views.SubOrderMarkPaidView.as_view(),
+        name="suborder_mark_paid",
+    ),
+    path(
+        "<slug:posdaya>/pesanan/<int:pk>/slip/",
+        views.PackingSlipView.as_view(),
+        name="packing_slip",
+    ),
+]

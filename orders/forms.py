@@ -1,0 +1,169 @@
+"""Input shapes for the cart, checkout, proofs and the back office."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from pasar.forms import PhoneField
+from pasar.money import format_rupiah
+from pasar.uploads import clean_pdf, reencode_image
+
+from .cart import MAX_QUANTITY
+from .models import DeliveryMethod, DeliveryZone, PaymentProof, SubOrder
+from .payments import REGISTRY, payment_choices
+from .selectors import active_zones
+
+
+class CartLineForm(forms.Form):
+    product = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    quantity = forms.IntegerField(
+        label=_("Jumlah"),
+        min_value=0,
+        max_value=MAX_QUANTITY,
+        initial=1,
+        error_messages={
+            "min_value": _("Jumlah tidak boleh negatif."),
+            "max_value": _("Paling banyak %(limit_value)s per produk."),
+            "invalid": _("Tulis jumlah dengan angka."),
+            "required": _("Tulis jumlahnya."),
+        },
+    )
+
+
+class CheckoutForm(forms.Form):
+    name = forms.CharField(label=_("Nama"), max_length=120)
+    phone = PhoneField(required=True)
+    email = forms.EmailField(
+        label=_("Email (tidak wajib)"),
+        required=False,
+        help_text=_("Kami kirim konfirmasi dan tautan pesanan ke sini."),
+    )
+    delivery_method = forms.ChoiceField(
+        label=_("Cara pengiriman"),
+        choices=DeliveryMethod.choices,
+        widget=forms.RadioSelect,
+        initial=DeliveryMethod.PICKUP,
+    )
+    zone = forms.ModelChoiceField(
+        label=_("Zona pengiriman"),
+        queryset=DeliveryZone.objects.none(),
+        required=False,
+        empty_label=_("— Pilih zona —"),
+    )
+    address = forms.CharField(
+        label=_("Alamat pengiriman"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    payment_method = forms.ChoiceField(
+        label=_("Cara pembayaran"),
+        choices=payment_choices,
+        widget=forms.RadioSelect,
+        initial="transfer",
+    )
+    note = forms.CharField(
+        label=_("Catatan untuk penjual (tidak wajib)"), required=False, max_length=300
+    )
+    checkout_token = forms.CharField(
+        widget=forms.HiddenInput, min_length=16, max_length=64
+    )
+    expected_total = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0
+    )
+
+    def __init__(self, *args, zones=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = zones if zones is not None else active_zones()
+        self.fields["zone"].label_from_instance = self._zone_label
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select) and not isinstance(
+                widget, forms.RadioSelect
+            ):
+                widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(widget, forms.RadioSelect | forms.HiddenInput):
+                widget.attrs.setdefault("class", "form-control")
+
+    @staticmethod
+    def _zone_label(zone):
+        return f"{zone.name} · {format_rupiah(zone.fee)}"
+
+    def clean_checkout_token(self):
+        token = self.cleaned_data["checkout_token"]
+        if not token.replace("-", "").replace("_", "").isalnum():
+            raise ValidationError(_("Formulir tidak valid. Muat ulang halaman."))
+        return token
+
+    def clean(self):
+        data = super().clean()
+        method = data.get("delivery_method")
+        if method and method != DeliveryMethod.PICKUP:
+            zone = data.get("zone")
+            if zone is None:
+                self.add_error("zone", _("Pilih zona pengiriman."))
+            elif not zone.applies_to(method):
+                self.add_error(
+                    "zone", _("Zona ini tidak melayani cara pengiriman tersebut.")
+                )
+            if not (data.get("address") or "").strip():
+                self.add_error("address", _("Tulis alamat pengiriman."))
+        payment = REGISTRY.get(data.get("payment_method") or "")
+        if method and payment and not payment.supports(method):
+            self.add_error(
+                "payment_method",
+                _("%(payment)s tidak tersedia untuk cara pengiriman ini.")
+                % {"payment": payment.label},
+            )
+        return data
+
+
+class PaymentProofForm(forms.Form):
+    file = forms.FileField(
+        label=_("Bukti transfer (foto atau PDF)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        head = upload.read(5)
+        upload.seek(0)
+        if head == b"%PDF-":
+            self.kind = PaymentProof.Kind.PDF
+            return clean_pdf(upload)
+        self.kind = PaymentProof.Kind.IMAGE
+        return reencode_image(upload).file
+
+
+class RejectPaymentForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan penolakan (dibaca pembeli)"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SubOrderTransitionForm(forms.Form):
+    to_status = forms.ChoiceField(choices=SubOrder.Status.choices)
+    courier = forms.CharField(label=_("Kurir"), max_length=60, required=False)
+    tracking_number = forms.CharField(
+        label=_("Nomor resi"), max_length=60, required=False
+    )
+    note = forms.CharField(label=_("Catatan"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("to_status") == SubOrder.Status.CANCELLED
+            and not (data.get("note") or "").strip()
+        ):
+            self.add_error("note", _("Tuliskan alasan pembatalan."))
+        return data
+
+
+class DeliveryZoneForm(forms.ModelForm):
+    class Meta:
+        model = DeliveryZone
+        fields = ["name", "fee", "for_local", "for_courier", "is_active"]

@@ -1,0 +1,360 @@
+"""Orders: one checkout, one order, one sub-order per POSDAYA that fulfils it.
+
+An `Order` is what the shopper placed and pays for (to the induk's bank
+account, or cash on handover). Each POSDAYA whose products are in it gets its own
+`SubOrder` (pesanan per POSDAYA), which it processes, ships or hands over and
+completes. `OrderLine` rows snapshot name and price, so later catalog changes
+never alter an order. Every state change is an append-only event row.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from pasar.models import AppendOnlyModel, TimeStampedModel
+
+
+class DeliveryMethod(models.TextChoices):
+    PICKUP = "ambil", _("Ambil sendiri di POSDAYA")
+    LOCAL = "antar", _("Antar (pengiriman lokal)")
+    COURIER = "ekspedisi", _("Kirim ekspedisi")
+
+
+class DeliveryZone(TimeStampedModel):
+    """A delivery area with its fee, set by the koordinator.
+
+    The fee is charged once per sub-order: each POSDAYA ships its own parcel.
+    """
+
+    name = models.CharField(_("nama zona"), max_length=80, unique=True)
+    fee = models.PositiveIntegerField(_("ongkir (Rp)"))
+    for_local = models.BooleanField(_("untuk antar lokal"), default=True)
+    for_courier = models.BooleanField(_("untuk kirim ekspedisi"), default=False)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("zona pengiriman")
+        verbose_name_plural = _("zona pengiriman")
+        ordering = ["fee", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(for_local=True) | Q(for_courier=True),
+                name="delivery_zone_has_a_method",
+                violation_error_message=_(
+                    "Pilih minimal satu cara pengiriman untuk zona ini."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def applies_to(self, method: str) -> bool:
+        return (method == DeliveryMethod.LOCAL and self.for_local) or (
+            method == DeliveryMethod.COURIER and self.for_courier
+        )
+
+
+class Order(TimeStampedModel):
+    """What a shopper placed at checkout; paid as one amount."""
+
+    class Status(models.TextChoices):
+        AWAITING_PAYMENT = "menunggu_pembayaran", _("Menunggu pembayaran")
+        AWAITING_VERIFICATION = "menunggu_verifikasi", _("Menunggu verifikasi")
+        PAID = "dibayar", _("Dibayar")
+        COMPLETED = "selesai", _("Selesai")
+        CANCELLED = "dibatalkan", _("Dibatalkan")
+        EXPIRED = "kedaluwarsa", _("Kedaluwarsa")
+
+    code = models.CharField(_("kode pesanan"), max_length=16, unique=True)
+    # Secret for the guest link; compared in constant time, never listed.
+    secret = models.CharField(_("token rahasia"), max_length=64)
+    # One per checkout form shown: a second submit finds the first order.
+    checkout_token = models.CharField(_("token checkout"), max_length=64, unique=True)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("akun pembeli"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+    )
+    name = models.CharField(_("nama pembeli"), max_length=120)
+    phone = models.CharField(_("nomor WhatsApp"), max_length=16)
+    email = models.EmailField(_("email"), blank=True)
+    delivery_method = models.CharField(
+        _("cara pengiriman"), max_length=12, choices=DeliveryMethod.choices
+    )
+    address = models.TextField(_("alamat pengiriman"), blank=True)
+    zone = models.ForeignKey(
+        DeliveryZone,
+        verbose_name=_("zona pengiriman"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    payment_method = models.CharField(_("cara pembayaran"), max_length=16)
+    status = models.CharField(
+        _("status"),
+        max_length=24,
+        choices=Status.choices,
+        default=Status.AWAITING_PAYMENT,
+    )
+    items_total = models.PositiveIntegerField(_("total barang (Rp)"))
+    delivery_total = models.PositiveIntegerField(_("total ongkir (Rp)"), default=0)
+    total = models.PositiveIntegerField(_("total bayar (Rp)"))
+    note = models.CharField(_("catatan pembeli"), max_length=300, blank=True)
+    expires_at = models.DateTimeField(_("batas pembayaran"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("dibayar pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pesanan")
+        verbose_name_plural = _("pesanan")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total=F("items_total") + F("delivery_total")),
+                name="order_total_adds_up",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="order_status_expiry"),
+            models.Index(fields=["customer", "-created_at"], name="order_customer"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def get_absolute_url(self):
+        return reverse("orders:order_detail", kwargs={"code": self.code})
+
+
+class SubOrder(TimeStampedModel):
+    """The part of an order one POSDAYA fulfils: its lines and its parcel."""
+
+    class Status(models.TextChoices):
+        NEW = "baru", _("Baru")
+        PROCESSING = "diproses", _("Diproses")
+        SHIPPED = "dikirim", _("Dikirim")
+        READY = "siap_diambil", _("Siap diambil")
+        COMPLETED = "selesai", _("Selesai")
+        CANCELLED = "dibatalkan", _("Dibatalkan")
+
+    order = models.ForeignKey(
+        Order,
+        verbose_name=_("pesanan"),
+        on_delete=models.CASCADE,
+        related_name="suborders",
+    )
+    posdaya = models.ForeignKey(
+        "posdaya.Posdaya",
+        verbose_name=_("POSDAYA"),
+        on_delete=models.PROTECT,
+        related_name="suborders",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    items_total = models.PositiveIntegerField(_("total barang (Rp)"))
+    delivery_fee = models.PositiveIntegerField(_("ongkir (Rp)"), default=0)
+    total = models.PositiveIntegerField(_("total (Rp)"))
+    paid_at = models.DateTimeField(_("dibayar pada"), null=True, blank=True)
+    courier = models.CharField(_("kurir"), max_length=60, blank=True)
+    tracking_number = models.CharField(_("nomor resi"), max_length=60, blank=True)
+    cancel_reason = models.CharField(_("alasan pembatalan"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("pesanan POSDAYA")
+        verbose_name_plural = _("pesanan POSDAYA")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "posdaya"], name="suborder_one_per_posdaya"
+            ),
+            models.CheckConstraint(
+                condition=Q(total=F("items_total") + F("delivery_fee")),
+                name="suborder_total_adds_up",
+            ),
+        ]
+        indexes = [
+            # The branch order list: WHERE posdaya = ? [AND status = ?]
+            # ORDER BY created_at DESC.
+            models.Index(
+                fields=["posdaya", "status", "-created_at"],
+                name="suborder_posdaya_status",
+            ),
+            models.Index(
+                fields=["posdaya", "-created_at"], name="suborder_posdaya_recent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order.code} · {self.posdaya}"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_at is not None
+
+
+class OrderLine(models.Model):
+    """One product in a sub-order, with name and price as they were at checkout."""
+
+    suborder = models.ForeignKey(
+        SubOrder,
+        verbose_name=_("pesanan POSDAYA"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+    )
+    product = models.ForeignKey(
+        "catalog.Product",
+        verbose_name=_("produk"),
+        on_delete=models.PROTECT,
+        related_name="order_lines",
+    )
+    product_name = models.CharField(_("nama produk"), max_length=120)
+    unit_price = models.PositiveIntegerField(_("harga satuan (Rp)"))
+    quantity = models.PositiveIntegerField(_("jumlah"))
+    line_total = models.PositiveIntegerField(_("subtotal (Rp)"))
+
+    class Meta:
+        verbose_name = _("baris pesanan")
+        verbose_name_plural = _("baris pesanan")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="order_line_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(line_total=F("unit_price") * F("quantity")),
+                name="order_line_total_adds_up",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product_name} × {self.quantity}"
+
+
+class PaymentProof(TimeStampedModel):
+    """A proof of transfer uploaded by the shopper, checked by the koordinator."""
+
+    class Status(models.TextChoices):
+        PENDING = "menunggu", _("Menunggu diperiksa")
+        APPROVED = "disetujui", _("Disetujui")
+        REJECTED = "ditolak", _("Ditolak")
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Foto")
+        PDF = "pdf", _("PDF")
+
+    order = models.ForeignKey(
+        Order,
+        verbose_name=_("pesanan"),
+        on_delete=models.CASCADE,
+        related_name="proofs",
+    )
+    file = models.FileField(_("berkas bukti"), upload_to="payment-proofs/")
+    kind = models.CharField(_("jenis berkas"), max_length=8, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diperiksa oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("diperiksa pada"), null=True, blank=True)
+    reason = models.CharField(_("alasan penolakan"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("bukti transfer")
+        verbose_name_plural = _("bukti transfer")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(status="menunggu"),
+                name="payment_proof_one_pending",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="proof_queue")]
+
+    def __str__(self):
+        return f"{self.order.code} · {self.get_status_display()}"
+
+
+class OrderEvent(AppendOnlyModel):
+    """A change of an order's status: who, when, from, to, why. Append-only."""
+
+    order = models.ForeignKey(
+        Order,
+        verbose_name=_("pesanan"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    from_status = models.CharField(_("dari"), max_length=24, blank=True)
+    to_status = models.CharField(_("ke"), max_length=24)
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("riwayat pesanan")
+        verbose_name_plural = _("riwayat pesanan")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.from_status} → {self.to_status}"
+
+    def get_from_status_display(self):
+        return Order.Status(self.from_status).label if self.from_status else ""
+
+    def get_to_status_display(self):
+        return Order.Status(self.to_status).label
+
+
+class SubOrderEvent(AppendOnlyModel):
+    """A change of a sub-order's status: who, when, from, to, why. Append-only."""
+
+    suborder = models.ForeignKey(
+        SubOrder,
+        verbose_name=_("pesanan POSDAYA"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    from_status = models.CharField(_("dari"), max_length=16, blank=True)
+    to_status = models.CharField(_("ke"), max_length=16)
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("riwayat pesanan POSDAYA")
+        verbose_name_plural = _("riwayat pesanan POSDAYA")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.suborder_id}: {self.from_status} → {self.to_status}"
+
+    def get_from_status_display(self):
+        return SubOrder.Status(self.from_status).label if self.from_status else ""
+
+    def get_to_status_display(self):
+        return SubOrder.Status(self.to_status).label

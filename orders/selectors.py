@@ -1,0 +1,223 @@
+"""Reads for orders: cart summaries, orders a visitor may open, branch lists."""
+
+import hmac
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+
+from catalog.models import Product
+
+from .models import (
+    DeliveryMethod,
+    DeliveryZone,
+    Order,
+    OrderEvent,
+    OrderLine,
+    PaymentProof,
+    SubOrder,
+)
+
+
+@dataclass
+class CartLine:
+    product: Product
+    quantity: int
+
+    @property
+    def line_total(self) -> int:
+        return self.product.price * self.quantity
+
+    @property
+    def exceeds_stock(self) -> bool:
+        return self.quantity > self.product.stock
+
+
+@dataclass
+class CartGroup:
+    """The lines of one POSDAYA: they become one sub-order."""
+
+    posdaya: object
+    lines: list[CartLine] = field(default_factory=list)
+    delivery_fee: int = 0
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.line_total for line in self.lines)
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.delivery_fee
+
+
+@dataclass
+class CartSummary:
+    groups: list[CartGroup]
+    # Product ids in the session that can no longer be bought (gone, unpublished).
+    unavailable: list[int]
+
+    @property
+    def items_total(self) -> int:
+        return sum(group.subtotal for group in self.groups)
+
+    @property
+    def delivery_total(self) -> int:
+        return sum(group.delivery_fee for group in self.groups)
+
+    @property
+    def total(self) -> int:
+        return self.items_total + self.delivery_total
+
+    @property
+    def lines(self) -> list[CartLine]:
+        return [line for group in self.groups for line in group.lines]
+
+    @property
+    def has_stock_problem(self) -> bool:
+        return any(line.exceeds_stock for line in self.lines)
+
+    def __bool__(self):
+        return bool(self.groups)
+
+
+def delivery_fee_for(*, method: str, zone: DeliveryZone | None) -> int:
+    """Return the fee one sub-order pays: 0 for pickup, the zone fee otherwise."""
+    if method == DeliveryMethod.PICKUP or zone is None:
+        return 0
+    return zone.fee
+
+
+def summarize_cart(
+    quantities: dict[int, int], *, method: str = "", zone: DeliveryZone | None = None
+) -> CartSummary:
+    """Return the cart grouped by POSDAYA, priced from the database (one query).
+
+    Each POSDAYA group pays the delivery fee once: it ships its own parcel.
+    """
+    if not quantities:
+        return CartSummary(groups=[], unavailable=[])
+    products = (
+        Product.objects.filter(
+            pk__in=list(quantities),
+            status=Product.Status.PUBLISHED,
+            posdaya__is_active=True,
+        )
+        .select_related("posdaya")
+        .order_by("posdaya__name", "name", "pk")
+    )
+    fee = delivery_fee_for(method=method, zone=zone)
+    groups: dict[int, CartGroup] = {}
+    found = set()
+    for product in products:
+        found.add(product.pk)
+        group = groups.get(product.posdaya_id)
+        if group is None:
+            group = groups[product.posdaya_id] = CartGroup(
+                posdaya=product.posdaya, delivery_fee=fee
+            )
+        group.lines.append(CartLine(product=product, quantity=quantities[product.pk]))
+    unavailable = sorted(set(quantities) - found)
+    return CartSummary(groups=list(groups.values()), unavailable=unavailable)
+
+
+def active_zones(method: str | None = None) -> QuerySet[DeliveryZone]:
+    """Return the zones a shopper may pick, optionally for one delivery method."""
+    zones = DeliveryZone.objects.filter(is_active=True)
+    if method == DeliveryMethod.LOCAL:
+        zones = zones.filter(for_local=True)
+    elif method == DeliveryMethod.COURIER:
+        zones = zones.filter(for_courier=True)
+    return zones
+
+
+def order_detail_queryset() -> QuerySet[Order]:
+    """Return orders with everything the order page shows, in fixed queries."""
+    return Order.objects.select_related("zone").prefetch_related(
+        Prefetch(
+            "suborders",
+            queryset=SubOrder.objects.select_related("posdaya")
+            .prefetch_related(
+                Prefetch("lines", queryset=OrderLine.objects.order_by("id"))
+            )
+            .order_by("posdaya__name"),
+        ),
+        Prefetch("events", queryset=OrderEvent.objects.select_related("by")),
+        Prefetch("proofs", queryset=PaymentProof.objects.order_by("-created_at")),
+    )
+
+
+def order_for_visitor(*, code: str, token: str, user) -> Order | None:
+    """Return the order when the visitor holds its secret link or owns it.
+
+    Staff roles give no access here: the dashboard is their way in. A wrong
+    code or token gives None (the view answers 404), compared in constant time.
+    """
+    order = Order.objects.filter(code=code.upper()).first()
+    if order is None:
+        return None
+    if user.is_authenticated and order.customer_id == user.pk:
+        return order
+    if token and hmac.compare_digest(order.secret.encode(), token.encode()):
+        return order
+    return None
+
+
+def orders_of_customer(user) -> QuerySet[Order]:
+    """Return a signed-in shopper's orders, newest first."""
+    return (
+        Order.objects.filter(customer=user)
+        .annotate(posdaya_count=Count("suborders"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def suborders_of_posdaya(posdaya, *, status: str = "") -> QuerySet[SubOrder]:
+    """Return one POSDAYA's sub-orders (optionally in one state), newest first."""
+    suborders = SubOrder.objects.filter(posdaya=posdaya)
+    if status:
+        suborders = suborders.filter(status=status)
+    return suborders.select_related("order").order_by("-created_at", "-id")
+
+
+def suborder_status_counts(posdaya) -> dict[str, int]:
+    """Return {status: count} of one POSDAYA's sub-orders, in one query."""
+    rows = (
+        SubOrder.objects.filter(posdaya=posdaya)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def count_new_suborders(posdaya) -> int:
+    """Return how many sub-orders await the POSDAYA's attention (status baru)."""
+    return SubOrder.objects.filter(posdaya=posdaya, status=SubOrder.Status.NEW).count()
+
+
+def suborder_detail_queryset(posdaya) -> QuerySet[SubOrder]:
+    """Return a POSDAYA's sub-orders with lines, order and events prefetched."""
+    return (
+        SubOrder.objects.filter(posdaya=posdaya)
+        .select_related("order", "order__zone", "posdaya")
+        .prefetch_related("lines", "events__by")
+    )
+
+
+def proofs_for_review(*, status: str = PaymentProof.Status.PENDING):
+    """Return proofs of transfer for the koordinator, oldest pending first."""
+    proofs = PaymentProof.objects.select_related("order", "reviewed_by")
+    if status:
+        proofs = proofs.filter(status=status)
+    if status == PaymentProof.Status.PENDING:
+        return proofs.order_by("created_at", "id")
+    return proofs.order_by("-created_at", "-id")
+
+
+def open_reserved_quantity(product) -> int:
+    """Return units of a product held by open (not cancelled) sub-orders."""
+    return (
+        OrderLine.objects.filter(product=product)
+        .exclude(suborder__status=SubOrder.Status.CANCELLED)
+        .aggregate(total=Sum("quantity"))["total"]
+        or 0
+    )

@@ -1,0 +1,267 @@
+"""Back office: delivery zones, payment verification, POSDAYA fulfilment."""
+
+from django.contrib import messages
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import (
+    CreateView,
+    DetailView,
+    ListView,
+    TemplateView,
+    UpdateView,
+)
+
+from posdaya.permissions import KoordinatorRequiredMixin, PengelolaRequiredMixin
+from posdaya.views import DashboardMixin
+
+from ..forms import DeliveryZoneForm, RejectPaymentForm, SubOrderTransitionForm
+from ..models import DeliveryZone, PaymentProof, SubOrder
+from ..payments import get_payment_method
+from ..selectors import (
+    order_detail_queryset,
+    proofs_for_review,
+    suborder_detail_queryset,
+    suborder_status_counts,
+    suborders_of_posdaya,
+)
+from ..services import (
+    OrderError,
+    advance_suborder,
+    allowed_suborder_actions,
+    amount_due,
+    approve_payment,
+    can_mark_paid,
+    mark_suborder_paid,
+    reject_payment,
+)
+from ..whatsapp import suborder_message_for_shopper
+
+# --- delivery zones (koordinator) -------------------------------------------
+
+
+class ZoneListView(KoordinatorRequiredMixin, DashboardMixin, ListView):
+    template_name = "orders/dashboard/zone_list.html"
+    context_object_name = "zones"
+
+    def get_queryset(self):
+        return DeliveryZone.objects.order_by("-is_active", "fee", "name")
+
+
+class ZoneCreateView(KoordinatorRequiredMixin, DashboardMixin, CreateView):
+    template_name = "orders/dashboard/zone_form.html"
+    form_class = DeliveryZoneForm
+    success_url = reverse_lazy("orders_dashboard:zone_list")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Zona pengiriman disimpan."))
+        return super().form_valid(form)
+
+
+class ZoneUpdateView(ZoneCreateView, UpdateView):
+    model = DeliveryZone
+
+
+# --- payment verification (koordinator) --------------------------------------
+
+
+class PaymentListView(KoordinatorRequiredMixin, DashboardMixin, ListView):
+    template_name = "orders/dashboard/payment_list.html"
+    context_object_name = "proofs"
+    paginate_by = 30
+
+    def get_status(self) -> str:
+        status = self.request.GET.get("status", PaymentProof.Status.PENDING)
+        return status if status in PaymentProof.Status.values else ""
+
+    def get_queryset(self):
+        return proofs_for_review(status=self.get_status())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["status"] = self.get_status()
+        context["statuses"] = PaymentProof.Status.choices
+        return context
+
+
+class PaymentDetailView(KoordinatorRequiredMixin, DashboardMixin, DetailView):
+    template_name = "orders/dashboard/payment_detail.html"
+    context_object_name = "proof"
+
+    def get_queryset(self):
+        return PaymentProof.objects.select_related("order", "reviewed_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = order_detail_queryset().get(pk=self.object.order_id)
+        context.update(
+            order=order,
+            suborders=list(order.suborders.all()),
+            amount_due=amount_due(order),
+            reject_form=RejectPaymentForm(),
+        )
+        return context
+
+
+class PaymentProofFileView(KoordinatorRequiredMixin, View):
+    """Serve a proof through an access check, never from a public media URL."""
+
+    def get(self, request, pk):
+        proof = get_object_or_404(PaymentProof, pk=pk)
+        content_type = (
+            "application/pdf" if proof.kind == PaymentProof.Kind.PDF else "image/webp"
+        )
+        response = FileResponse(proof.file.open("rb"), content_type=content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "sandbox"
+        return response
+
+
+class PaymentApproveView(KoordinatorRequiredMixin, View):
+    def post(self, request, pk):
+        proof = get_object_or_404(PaymentProof, pk=pk)
+        try:
+            order = approve_payment(proof_id=proof.pk, by=request.user)
+        except OrderError as error:
+            messages.error(request, str(error))
+            return redirect("orders_dashboard:payment_detail", pk=proof.pk)
+        messages.success(
+            request, _("Pembayaran %(code)s disetujui.") % {"code": order.code}
+        )
+        return redirect("orders_dashboard:payment_list")
+
+
+class PaymentRejectView(KoordinatorRequiredMixin, View):
+    def post(self, request, pk):
+        proof = get_object_or_404(PaymentProof, pk=pk)
+        form = RejectPaymentForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Tuliskan alasan penolakan."))
+            return redirect("orders_dashboard:payment_detail", pk=proof.pk)
+        try:
+            order = reject_payment(
+                proof_id=proof.pk, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except OrderError as error:
+            messages.error(request, str(error))
+            return redirect("orders_dashboard:payment_detail", pk=proof.pk)
+        messages.success(
+            request, _("Bukti transfer %(code)s ditolak.") % {"code": order.code}
+        )
+        return redirect("orders_dashboard:payment_list")
+
+
+# --- POSDAYA fulfilment -------------------------------------------------------
+
+
+class SubOrderListView(PengelolaRequiredMixin, DashboardMixin, ListView):
+    template_name = "orders/dashboard/suborder_list.html"
+    context_object_name = "suborders"
+    paginate_by = 25
+
+    def get_status(self) -> str:
+        status = self.request.GET.get("status", "")
+        return status if status in SubOrder.Status.values else ""
+
+    def get_queryset(self):
+        return suborders_of_posdaya(self.posdaya, status=self.get_status())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = suborder_status_counts(self.posdaya)
+        context.update(
+            status=self.get_status(),
+            status_tabs=[
+                (value, label, counts.get(value, 0))
+                for value, label in SubOrder.Status.choices
+            ],
+            total_count=sum(counts.values()),
+        )
+        return context
+
+
+class SubOrderMixin(PengelolaRequiredMixin, DashboardMixin):
+    def get_suborder(self) -> SubOrder:
+        return get_object_or_404(
+            suborder_detail_queryset(self.posdaya), pk=self.kwargs["pk"]
+        )
+
+
+class SubOrderDetailView(SubOrderMixin, TemplateView):
+    template_name = "orders/dashboard/suborder_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        suborder = self.get_suborder()
+        order = suborder.order
+        actions = allowed_suborder_actions(order=order, suborder=suborder)
+        context.update(
+            suborder=suborder,
+            order=order,
+            payment=get_payment_method(order.payment_method),
+            actions=[
+                (value, SubOrder.Status(value).label)
+                for value in actions
+                if value != SubOrder.Status.CANCELLED
+            ],
+            can_cancel=SubOrder.Status.CANCELLED in actions,
+            can_mark_paid=can_mark_paid(order=order, suborder=suborder),
+            whatsapp_text=suborder_message_for_shopper(order, suborder),
+        )
+        return context
+
+
+class SubOrderTransitionView(SubOrderMixin, View):
+    def post(self, request, posdaya, pk):
+        suborder = self.get_suborder()
+        form = SubOrderTransitionForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+        else:
+            data = form.cleaned_data
+            try:
+                advance_suborder(
+                    suborder=suborder,
+                    to_status=data["to_status"],
+                    by=request.user,
+                    courier=data["courier"],
+                    tracking_number=data["tracking_number"],
+                    note=data["note"],
+                )
+            except OrderError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Status pesanan diperbarui."))
+        return redirect(_suborder_url(suborder))
+
+
+class SubOrderMarkPaidView(SubOrderMixin, View):
+    def post(self, request, posdaya, pk):
+        suborder = self.get_suborder()
+        try:
+            mark_suborder_paid(suborder=suborder, by=request.user)
+        except OrderError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Pembayaran tunai dicatat."))
+        return redirect(_suborder_url(suborder))
+
+
+class PackingSlipView(SubOrderMixin, TemplateView):
+    template_name = "orders/dashboard/packing_slip.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        suborder = self.get_suborder()
+        context.update(suborder=suborder, order=suborder.order)
+        return context
+
+
+def _suborder_url(suborder: SubOrder) -> str:
+    return reverse(
+        "orders_dashboard:suborder_detail",
+        kwargs={"posdaya": suborder.posdaya.slug, "pk": suborder.pk},
+    )

@@ -1,0 +1,304 @@
+"""Shopper pages: cart, checkout, order status, proof upload, invoice."""
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from catalog.models import Product
+
+from ..cart import Cart, CartError, add_to_cart, set_cart_quantity
+from ..forms import CartLineForm, CheckoutForm, PaymentProofForm
+from ..models import Order
+from ..payments import get_payment_method
+from ..selectors import (
+    active_zones,
+    order_detail_queryset,
+    order_for_visitor,
+    orders_of_customer,
+    summarize_cart,
+)
+from ..services import (
+    OrderError,
+    amount_due,
+    expire_order_if_due,
+    place_order,
+    submit_payment_proof,
+)
+from ..whatsapp import suborder_message_for_posdaya
+
+
+def _buyable_products():
+    return Product.objects.filter(
+        status=Product.Status.PUBLISHED, posdaya__is_active=True
+    )
+
+
+def _back(request, default: str):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+class CartView(View):
+    template_name = "orders/cart.html"
+
+    def get(self, request):
+        cart = Cart(request.session)
+        summary = summarize_cart(cart.quantities())
+        if summary.unavailable:
+            cart.remove_many(summary.unavailable)
+            messages.warning(
+                request, _("Produk yang tidak lagi dijual dihapus dari keranjang.")
+            )
+        return render(request, self.template_name, {"summary": summary})
+
+
+class CartAddView(View):
+    def post(self, request):
+        form = CartLineForm(request.POST)
+        cart_url = reverse("orders:cart")
+        if not form.is_valid():
+            messages.error(request, _("Jumlah tidak valid."))
+            return _back(request, cart_url)
+        product = _buyable_products().filter(pk=form.cleaned_data["product"]).first()
+        if product is None:
+            messages.error(request, _("Produk ini tidak lagi dijual."))
+            return redirect(cart_url)
+        try:
+            add_to_cart(
+                cart=Cart(request.session),
+                product=product,
+                quantity=form.cleaned_data["quantity"],
+            )
+        except CartError as error:
+            messages.error(request, str(error))
+            return _back(request, cart_url)
+        messages.success(
+            request,
+            _("%(product)s masuk keranjang.") % {"product": product.name},
+        )
+        return _back(request, cart_url)
+
+
+class CartUpdateView(View):
+    def post(self, request):
+        form = CartLineForm(request.POST)
+        cart = Cart(request.session)
+        if not form.is_valid():
+            messages.error(request, _("Jumlah tidak valid."))
+            return redirect("orders:cart")
+        product_id = form.cleaned_data["product"]
+        product = _buyable_products().filter(pk=product_id).first()
+        if product is None:
+            cart.remove(product_id)
+            return redirect("orders:cart")
+        try:
+            set_cart_quantity(
+                cart=cart, product=product, quantity=form.cleaned_data["quantity"]
+            )
+        except CartError as error:
+            messages.error(request, str(error))
+        return redirect("orders:cart")
+
+
+class CartRemoveView(View):
+    def post(self, request):
+        try:
+            product_id = int(request.POST.get("product", ""))
+        except ValueError:
+            return redirect("orders:cart")
+        Cart(request.session).remove(product_id)
+        messages.info(request, _("Produk dihapus dari keranjang."))
+        return redirect("orders:cart")
+
+
+class CheckoutView(View):
+    """Two steps without JavaScript: fill in, then confirm the priced summary."""
+
+    template_name = "orders/checkout.html"
+
+    def get(self, request):
+        cart = Cart(request.session)
+        summary = summarize_cart(cart.quantities())
+        if not summary:
+            messages.info(request, _("Keranjang Anda kosong."))
+            return redirect("orders:cart")
+        user = request.user
+        initial = {"checkout_token": secrets.token_urlsafe(24)}
+        if user.is_authenticated:
+            initial["name"] = user.get_full_name() or user.get_username()
+            initial["email"] = user.email
+        form = CheckoutForm(initial=initial, zones=active_zones())
+        return self._render(request, form, summary, confirming=False)
+
+    def post(self, request):
+        cart = Cart(request.session)
+        form = CheckoutForm(request.POST, zones=active_zones())
+        if not form.is_valid():
+            summary = summarize_cart(cart.quantities())
+            if not summary:
+                return self._existing_or_cart(request)
+            return self._render(request, form, summary, confirming=False)
+        data = form.cleaned_data
+        if "confirm" not in request.POST:
+            summary = summarize_cart(
+                cart.quantities(), method=data["delivery_method"], zone=data["zone"]
+            )
+            if not summary:
+                return self._existing_or_cart(request)
+            return self._render(request, form, summary, confirming=True)
+        try:
+            placed = place_order(
+                quantities=cart.quantities(),
+                customer=request.user,
+                name=data["name"],
+                phone=data["phone"],
+                email=data["email"],
+                delivery_method=data["delivery_method"],
+                address=data["address"],
+                zone=data["zone"],
+                payment_method=data["payment_method"],
+                checkout_token=data["checkout_token"],
+                expected_total=data["expected_total"],
+                note=data["note"],
+            )
+        except OrderError as error:
+            messages.error(request, str(error))
+            summary = summarize_cart(cart.quantities())
+            if not summary:
+                return redirect("orders:cart")
+            return self._render(request, form, summary, confirming=False)
+        order = placed.order
+        if placed.created:
+            cart.clear()
+            messages.success(
+                request,
+                _("Terima kasih! Pesanan %(code)s sudah kami terima.")
+                % {"code": order.code},
+            )
+        return redirect(_order_url(order))
+
+    def _existing_or_cart(self, request):
+        token = request.POST.get("checkout_token", "")
+        order = Order.objects.filter(checkout_token=token).first() if token else None
+        if order is not None:
+            return redirect(_order_url(order))
+        messages.info(request, _("Keranjang Anda kosong."))
+        return redirect("orders:cart")
+
+    def _render(self, request, form, summary, *, confirming: bool):
+        if confirming:
+            form.data = form.data.copy()
+            form.data["expected_total"] = summary.total
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "summary": summary, "confirming": confirming},
+        )
+
+
+def _order_url(order: Order) -> str:
+    return f"{order.get_absolute_url()}?t={order.secret}"
+
+
+class OrderAccessMixin:
+    """Find the order by code for its secret link or its owner; else 404."""
+
+    def get_order(self, request, code: str) -> Order:
+        token = request.GET.get("t") or request.POST.get("t") or ""
+        order = order_for_visitor(code=code, token=token, user=request.user)
+        if order is None:
+            raise Http404
+        if (
+            order.status == Order.Status.AWAITING_PAYMENT
+            and order.expires_at
+            and order.expires_at <= timezone.now()
+        ):
+            expire_order_if_due(order_id=order.pk)
+        return order_detail_queryset().get(pk=order.pk)
+
+    def order_context(self, order: Order) -> dict:
+        suborders = list(order.suborders.all())
+        for suborder in suborders:
+            suborder.whatsapp_text = suborder_message_for_posdaya(order, suborder)
+        return {
+            "order": order,
+            "suborders": suborders,
+            "amount_due": amount_due(order),
+            "payment": get_payment_method(order.payment_method),
+            "token": order.secret,
+        }
+
+
+class OrderDetailView(OrderAccessMixin, View):
+    template_name = "orders/order_detail.html"
+
+    def get(self, request, code):
+        order = self.get_order(request, code)
+        context = self.order_context(order)
+        proofs = list(order.proofs.all())
+        context.update(
+            proofs=proofs,
+            last_rejected=next(
+                (p for p in proofs if p.status == p.Status.REJECTED), None
+            ),
+            can_upload=(
+                context["payment"].needs_proof
+                and order.status == Order.Status.AWAITING_PAYMENT
+            ),
+            proof_form=PaymentProofForm(),
+        )
+        return render(request, self.template_name, context)
+
+
+class PaymentProofUploadView(OrderAccessMixin, View):
+    def post(self, request, code):
+        order = self.get_order(request, code)
+        form = PaymentProofForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                submit_payment_proof(
+                    order=order,
+                    file=form.cleaned_data["file"],
+                    kind=form.kind,
+                    by=request.user,
+                )
+            except OrderError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Bukti transfer terkirim. Kami periksa secepatnya."),
+                )
+        else:
+            messages.error(request, " ".join(form.errors.get("file", [])))
+        return redirect(_order_url(order))
+
+
+class InvoiceView(OrderAccessMixin, View):
+    template_name = "orders/invoice.html"
+
+    def get(self, request, code):
+        order = self.get_order(request, code)
+        return render(request, self.template_name, self.order_context(order))
+
+
+class MyOrdersView(LoginRequiredMixin, ListView):
+    template_name = "orders/my_orders.html"
+    context_object_name = "orders"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return orders_of_customer(self.request.user)

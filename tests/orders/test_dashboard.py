@@ -1,0 +1,267 @@
+"""Back office: permission matrix on every URL, and what each action does."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from orders.models import DeliveryZone, Order, PaymentProof, SubOrder
+from orders.services import approve_payment, submit_payment_proof
+from pasar.models import AuditLog
+
+from ..conftest import client_for, status_matrix
+from ..factories import ProductFactory
+from .conftest import make_order
+
+pytestmark = pytest.mark.django_db
+
+KOORDINATOR_ONLY = {
+    "anonymous": "login",
+    "shopper": 404,
+    "other_staff": 404,
+    "own_staff": 404,
+    "koordinator": 200,
+}
+OWN_POSDAYA = {
+    "anonymous": "login",
+    "shopper": 404,
+    "other_staff": 404,
+    "own_staff": 200,
+    "koordinator": 200,
+}
+
+
+def png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "red").save(buffer, format="PNG")
+    return SimpleUploadedFile("b.png", buffer.getvalue())
+
+
+@pytest.fixture
+def proof(order):
+    return submit_payment_proof(order=order, file=png(), kind="image")
+
+
+def sub_of(order, posdaya):
+    return SubOrder.objects.get(order=order, posdaya=posdaya)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/dasbor/induk/ongkir/",
+        "/dasbor/induk/ongkir/baru/",
+        "/dasbor/pembayaran/",
+        "/dasbor/pembayaran/?status=ditolak",
+    ],
+)
+def test_koordinator_pages_matrix(actors, url):
+    assert status_matrix(actors, url) == KOORDINATOR_ONLY
+
+
+def test_zone_update_and_proof_pages_matrix(actors, zone, proof):
+    for url in (
+        f"/dasbor/induk/ongkir/{zone.pk}/ubah/",
+        f"/dasbor/pembayaran/{proof.pk}/",
+        f"/dasbor/pembayaran/{proof.pk}/berkas/",
+    ):
+        assert status_matrix(actors, url) == KOORDINATOR_ONLY, url
+
+
+def test_zone_create_denied_changes_nothing(actors):
+    data = {"name": "Bekasi Utara", "fee": 15000, "for_local": "on", "is_active": "on"}
+    result = status_matrix(actors, "/dasbor/induk/ongkir/baru/", "post", data)
+    assert result == dict(KOORDINATOR_ONLY, koordinator=302)
+    zone = DeliveryZone.objects.get()
+    assert (zone.name, zone.fee, zone.for_local, zone.for_courier) == (
+        "Bekasi Utara",
+        15000,
+        True,
+        False,
+    )
+
+
+def test_zone_needs_a_method(koordinator):
+    response = client_for(koordinator).post(
+        "/dasbor/induk/ongkir/baru/", {"name": "X", "fee": 1000}
+    )
+    assert response.status_code == 200
+    assert "Pilih minimal satu cara pengiriman" in response.content.decode()
+    assert DeliveryZone.objects.count() == 0
+
+
+def test_approve_matrix_denied_changes_nothing(actors, proof, order):
+    url = f"/dasbor/pembayaran/{proof.pk}/setujui/"
+    for name in ("anonymous", "shopper", "other_staff", "own_staff"):
+        response = getattr(actors, name).post(url)
+        assert response.status_code in (302, 404)
+        assert Order.objects.get(pk=order.pk).status == "menunggu_verifikasi"
+    assert AuditLog.objects.count() == 0
+    response = actors.koordinator.post(url)
+    assert response["Location"] == "/dasbor/pembayaran/"
+    assert Order.objects.get(pk=order.pk).status == "dibayar"
+
+
+def test_reject_matrix_and_reason(actors, proof, order):
+    url = f"/dasbor/pembayaran/{proof.pk}/tolak/"
+    result = status_matrix(actors, url, "post", {"reason": "Buram"})
+    assert result == dict(KOORDINATOR_ONLY, koordinator=302)
+    proof.refresh_from_db()
+    assert (proof.status, proof.reason) == ("ditolak", "Buram")
+
+
+def test_reject_without_reason_changes_nothing(koordinator, proof, order):
+    client_for(koordinator).post(f"/dasbor/pembayaran/{proof.pk}/tolak/", {})
+    assert PaymentProof.objects.get(pk=proof.pk).status == "menunggu"
+
+
+def test_payment_queue_lists_pending_oldest_first(koordinator, product, proof):
+    later = make_order({product: 1})
+    second = submit_payment_proof(order=later, file=png(), kind="image")
+    response = client_for(koordinator).get("/dasbor/pembayaran/")
+    assert list(response.context["proofs"]) == [proof, second]
+
+
+def test_proof_file_served_with_safe_headers(koordinator, proof):
+    response = client_for(koordinator).get(f"/dasbor/pembayaran/{proof.pk}/berkas/")
+    assert response["Content-Type"] == "image/webp"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_suborder_pages_matrix(actors, order, posdaya):
+    sub = sub_of(order, posdaya)
+    base = f"/dasbor/{posdaya.slug}/pesanan/"
+    for url in (
+        base,
+        f"{base}?status=baru",
+        f"{base}{sub.pk}/",
+        f"{base}{sub.pk}/slip/",
+    ):
+        assert status_matrix(actors, url) == OWN_POSDAYA, url
+
+
+def test_other_posdaya_suborder_id_is_404(order, posdaya, other_posdaya, pengelola):
+    theirs = sub_of(order, other_posdaya)
+    client = client_for(pengelola)
+    assert client.get(f"/dasbor/{posdaya.slug}/pesanan/{theirs.pk}/").status_code == 404
+    response = client.post(
+        f"/dasbor/{posdaya.slug}/pesanan/{theirs.pk}/ubah/",
+        {"to_status": "dibatalkan", "note": "iseng"},
+    )
+    assert response.status_code == 404
+    assert SubOrder.objects.get(pk=theirs.pk).status == "baru"
+
+
+def test_petugas_cannot_open_orders(order, posdaya, petugas):
+    assert (
+        client_for(petugas).get(f"/dasbor/{posdaya.slug}/pesanan/").status_code == 404
+    )
+
+
+def test_list_shows_only_own_suborders(order, posdaya, other_posdaya, pengelola):
+    response = client_for(pengelola).get(f"/dasbor/{posdaya.slug}/pesanan/")
+    assert list(response.context["suborders"]) == [sub_of(order, posdaya)]
+    tabs = {value: count for value, _label, count in response.context["status_tabs"]}
+    assert tabs["baru"] == 1 and tabs["selesai"] == 0
+
+
+def test_list_filters_by_state(order, cod_order, posdaya, pengelola):
+    sub = sub_of(cod_order, posdaya)
+    client = client_for(pengelola)
+    client.post(
+        f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/ubah/", {"to_status": "diproses"}
+    )
+    response = client.get(f"/dasbor/{posdaya.slug}/pesanan/?status=diproses")
+    assert list(response.context["suborders"]) == [sub]
+
+
+def test_transition_matrix_denied_changes_nothing(actors, cod_order, posdaya):
+    sub = sub_of(cod_order, posdaya)
+    url = f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/ubah/"
+    for name in ("anonymous", "shopper", "other_staff"):
+        getattr(actors, name).post(url, {"to_status": "diproses"})
+        assert SubOrder.objects.get(pk=sub.pk).status == "baru"
+    response = actors.own_staff.post(url, {"to_status": "diproses"})
+    assert response["Location"] == f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/"
+    assert SubOrder.objects.get(pk=sub.pk).status == "diproses"
+
+
+def test_mark_paid_matrix(actors, cod_order, posdaya):
+    sub = sub_of(cod_order, posdaya)
+    url = f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/lunas/"
+    for name in ("anonymous", "shopper", "other_staff"):
+        getattr(actors, name).post(url)
+        assert SubOrder.objects.get(pk=sub.pk).paid_at is None
+    actors.own_staff.post(url)
+    assert SubOrder.objects.get(pk=sub.pk).paid_at is not None
+
+
+def test_illegal_transition_shows_message(cod_order, posdaya, pengelola):
+    sub = sub_of(cod_order, posdaya)
+    client = client_for(pengelola)
+    response = client.post(
+        f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/ubah/",
+        {"to_status": "selesai"},
+        follow=True,
+    )
+    assert "tidak bisa diubah dari Baru ke Selesai" in response.content.decode()
+    assert SubOrder.objects.get(pk=sub.pk).status == "baru"
+    response = client.post(
+        f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/ubah/",
+        {"to_status": "rusak"},
+        follow=True,
+    )
+    assert SubOrder.objects.get(pk=sub.pk).status == "baru"
+
+
+def test_cancel_needs_reason_over_http(cod_order, posdaya, pengelola):
+    sub = sub_of(cod_order, posdaya)
+    response = client_for(pengelola).post(
+        f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/ubah/",
+        {"to_status": "dibatalkan"},
+        follow=True,
+    )
+    assert "Tuliskan alasan pembatalan." in response.content.decode()
+    assert SubOrder.objects.get(pk=sub.pk).status == "baru"
+
+
+def test_detail_shows_contact_and_actions(order, posdaya, pengelola, koordinator):
+    sub = sub_of(order, posdaya)
+    url = f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/"
+    response = client_for(pengelola).get(url)
+    assert response.context["actions"] == []  # transfer not yet verified
+    assert response.context["can_cancel"] is True
+    assert "https://wa.me/6281298765432?text=" in response.content.decode()
+    approve_payment(
+        proof_id=submit_payment_proof(order=order, file=png(), kind="image").pk,
+        by=koordinator,
+    )
+    response = client_for(pengelola).get(url)
+    assert response.context["actions"] == [("diproses", "Diproses")]
+
+
+def test_branch_home_badges_new_suborders(
+    order, posdaya, pengelola, django_assert_num_queries
+):
+    ProductFactory(posdaya=posdaya)
+    response = client_for(pengelola).get(f"/dasbor/{posdaya.slug}/")
+    page = response.content.decode()
+    assert f'/dasbor/{posdaya.slug}/pesanan/?status=baru">1</a>' in page
+
+
+def test_suborder_list_queries_are_fixed(
+    posdaya, pengelola, product, django_assert_num_queries
+):
+    # session, user, koordinator check, POSDAYA, roles at it (sidebar), count,
+    # status tabs, switcher list, sub-orders with lines
+    client = client_for(pengelola)
+    url = f"/dasbor/{posdaya.slug}/pesanan/"
+    make_order({product: 1})
+    client.get(url)
+    with django_assert_num_queries(9):
+        client.get(url)
+    for _ in range(3):
+        make_order({product: 1})
+    with django_assert_num_queries(9):
+        client.get(url)
