@@ -8,6 +8,7 @@ never alter an order. Every state change is an append-only event row.
 """
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -237,6 +238,10 @@ class OrderLine(models.Model):
         return f"{self.product_name} × {self.quantity}"
 
 
+def private_storage():
+    return storages["private"]
+
+
 class PaymentProof(TimeStampedModel):
     """A proof of transfer uploaded by the shopper, checked by the koordinator."""
 
@@ -255,7 +260,10 @@ class PaymentProof(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="proofs",
     )
-    file = models.FileField(_("berkas bukti"), upload_to="payment-proofs/")
+    # Private storage: never under MEDIA_URL; only the koordinator's view serves it.
+    file = models.FileField(
+        _("berkas bukti"), upload_to="payment-proofs/", storage=private_storage
+    )
     kind = models.CharField(_("jenis berkas"), max_length=8, choices=Kind.choices)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING

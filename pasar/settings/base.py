@@ -157,8 +157,16 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 PASAR_BENCH_FLOOR = env.bool("PASAR_BENCH_FLOOR", default=False)
 PASAR_SERVE_MEDIA = env.bool("PASAR_SERVE_MEDIA", default=False)
+PRIVATE_MEDIA_ROOT = Path(
+    env("PASAR_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media"))
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Proofs of transfer: not served by any URL, read only through a view.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },

@@ -130,3 +130,16 @@ def test_opening_an_overdue_order_expires_it(client, order, product, other_produ
     assert Product.objects.get(pk=other_product.pk).stock == 5
     client.get(f"/pesanan/{order.code}/?t={order.secret}")
     assert Product.objects.get(pk=product.pk).stock == 5
+
+
+def test_proof_is_stored_privately_and_not_served_as_media(client, order, settings):
+    from pathlib import Path
+
+    from orders.services import submit_payment_proof
+
+    settings.PASAR_SERVE_MEDIA = True
+    proof = submit_payment_proof(order=order, file=png(), kind="image")
+    path = Path(proof.file.path)
+    assert path.is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+    assert not path.is_relative_to(settings.MEDIA_ROOT)
+    assert client.get(f"/media/{proof.file.name}").status_code == 404
