@@ -14,6 +14,11 @@ urlpatterns = [
         views.ZoneUpdateView.as_view(),
         name="zone_update",
     ),
+    path(
+        "induk/setelmen/",
+        views.SettlementOverviewView.as_view(),
+        name="settlement_overview",
+    ),
     path("pembayaran/", views.PaymentListView.as_view(), name="payment_list"),
     path(
         "pembayaran/<int:pk>/",
@@ -59,5 +64,15 @@ urlpatterns = [
         "<slug:posdaya>/pesanan/<int:pk>/slip/",
         views.PackingSlipView.as_view(),
         name="packing_slip",
+    ),
+    path(
+        "<slug:posdaya>/pesanan/<int:pk>/retur/",
+        views.SubOrderRefundView.as_view(),
+        name="suborder_refund",
+    ),
+    path(
+        "<slug:posdaya>/setelmen/",
+        views.SettlementStatementView.as_view(),
+        name="settlement_statement",
     ),
 ]

@@ -7,9 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from pasar.forms import PhoneField
 from pasar.money import format_rupiah
 from pasar.uploads import clean_pdf, reencode_image
+from posdaya.models import Posdaya
 
 from .cart import MAX_QUANTITY
-from .models import DeliveryMethod, DeliveryZone, PaymentProof, SubOrder
+from .models import (
+    DeliveryMethod,
+    DeliveryZone,
+    PaymentProof,
+    SettlementEntry,
+    SubOrder,
+)
 from .payments import REGISTRY, payment_choices
 from .selectors import active_zones
 
@@ -167,3 +174,36 @@ class DeliveryZoneForm(forms.ModelForm):
     class Meta:
         model = DeliveryZone
         fields = ["name", "fee", "for_local", "for_courier", "is_active"]
+
+
+class PayoutForm(forms.Form):
+    posdaya = forms.ModelChoiceField(
+        label=_("POSDAYA"),
+        queryset=Posdaya.objects.order_by("name"),
+        empty_label=_("— Pilih POSDAYA —"),
+    )
+    amount = forms.IntegerField(
+        label=_("Jumlah (Rp)"),
+        min_value=1,
+        max_value=1_000_000_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    paid_on = forms.DateField(
+        label=_("Tanggal bayar"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    method = forms.ChoiceField(
+        label=_("Cara bayar"), choices=SettlementEntry.Method.choices
+    )
+    reference = forms.CharField(
+        label=_("Referensi"),
+        max_length=120,
+        required=False,
+        help_text=_("Nomor bukti transfer atau kuitansi."),
+    )
+    note = forms.CharField(label=_("Catatan"), max_length=300, required=False)
+
+
+class RefundForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan retur"), max_length=300, widget=forms.TextInput()
+    )

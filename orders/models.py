@@ -366,3 +366,88 @@ class SubOrderEvent(AppendOnlyModel):
 
     def get_to_status_display(self):
         return SubOrder.Status(self.to_status).label
+
+
+class SettlementEntry(AppendOnlyModel):
+    """The usaha bersama books: what the induk owes each POSDAYA. Append-only.
+
+    A paid, completed sub-order credits its POSDAYA with the goods minus the
+    induk fee (the rate is stored on the entry) plus the delivery fee it
+    collected; a refund of a credited sub-order reverses that credit; a payout
+    records money the induk handed over. Balance owed = sum of amounts.
+    """
+
+    class Kind(models.TextChoices):
+        CREDIT = "credit", _("Penjualan selesai")
+        REVERSAL = "reversal", _("Pembatalan/retur")
+        PAYOUT = "payout", _("Pembayaran ke POSDAYA")
+
+    class Method(models.TextChoices):
+        CASH = "tunai", _("Tunai")
+        TRANSFER = "transfer", _("Transfer bank")
+
+    posdaya = models.ForeignKey(
+        "posdaya.Posdaya",
+        verbose_name=_("POSDAYA"),
+        on_delete=models.PROTECT,
+        related_name="settlement_entries",
+    )
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    amount = models.BigIntegerField(_("jumlah (Rp)"))
+    suborder = models.ForeignKey(
+        SubOrder,
+        verbose_name=_("pesanan POSDAYA"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="settlement_entries",
+    )
+    goods_total = models.PositiveIntegerField(_("total barang (Rp)"), default=0)
+    delivery_fee = models.PositiveIntegerField(_("ongkir (Rp)"), default=0)
+    fee_percent = models.DecimalField(
+        _("biaya induk (%)"), max_digits=5, decimal_places=2, default=0
+    )
+    fee_amount = models.PositiveIntegerField(_("biaya induk (Rp)"), default=0)
+    reversal_of = models.OneToOneField(
+        "self",
+        verbose_name=_("membalik"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+    )
+    paid_on = models.DateField(_("tanggal bayar"), null=True, blank=True)
+    method = models.CharField(
+        _("cara bayar"), max_length=10, choices=Method.choices, blank=True
+    )
+    reference = models.CharField(_("referensi"), max_length=120, blank=True)
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("entri setelmen")
+        verbose_name_plural = _("setelmen")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["posdaya", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suborder"],
+                condition=Q(kind="credit"),
+                name="settlement_one_credit_per_suborder",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="credit") & Q(amount__gte=0))
+                | (~Q(kind="credit") & Q(amount__lte=0)),
+                name="settlement_amount_sign_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.posdaya} · {self.get_kind_display()} · {self.amount}"

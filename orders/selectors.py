@@ -3,9 +3,10 @@
 import hmac
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from catalog.models import Product
+from posdaya.models import Posdaya
 
 from .models import (
     DeliveryMethod,
@@ -14,6 +15,7 @@ from .models import (
     OrderEvent,
     OrderLine,
     PaymentProof,
+    SettlementEntry,
     SubOrder,
 )
 
@@ -220,4 +222,40 @@ def open_reserved_quantity(product) -> int:
         .exclude(suborder__status=SubOrder.Status.CANCELLED)
         .aggregate(total=Sum("quantity"))["total"]
         or 0
+    )
+
+
+def settlement_balances() -> list[dict]:
+    """Return every POSDAYA with its credits, reversals, payouts and balance."""
+    Kind = SettlementEntry.Kind
+    sums = {
+        row["posdaya"]: row
+        for row in SettlementEntry.objects.values("posdaya").annotate(
+            credits=Sum("amount", filter=Q(kind=Kind.CREDIT)),
+            reversals=Sum("amount", filter=Q(kind=Kind.REVERSAL)),
+            payouts=Sum("amount", filter=Q(kind=Kind.PAYOUT)),
+            fees=Sum("fee_amount", filter=Q(kind=Kind.CREDIT)),
+            balance=Sum("amount"),
+        )
+    }
+    rows = []
+    for posdaya in Posdaya.objects.order_by("name"):
+        row = sums.get(posdaya.pk, {})
+        rows.append(
+            {
+                "posdaya": posdaya,
+                "credits": row.get("credits") or 0,
+                "reversals": -(row.get("reversals") or 0),
+                "payouts": -(row.get("payouts") or 0),
+                "fees": row.get("fees") or 0,
+                "balance": row.get("balance") or 0,
+            }
+        )
+    return rows
+
+
+def settlement_entries(posdaya):
+    """Return one POSDAYA's settlement statement, newest first."""
+    return SettlementEntry.objects.filter(posdaya=posdaya).select_related(
+        "suborder__order", "by"
     )

@@ -25,7 +25,7 @@ from catalog.models import Product, StockMovement
 from pasar.audit import record_audit
 from pasar.models import AuditLog
 
-from . import emails
+from . import emails, settlement
 from .models import (
     DeliveryMethod,
     DeliveryZone,
@@ -49,7 +49,8 @@ ORDER_TRANSITIONS: dict[str, set[str]] = {
     OS.AWAITING_PAYMENT: {OS.AWAITING_VERIFICATION, OS.PAID, OS.EXPIRED, OS.CANCELLED},
     OS.AWAITING_VERIFICATION: {OS.AWAITING_PAYMENT, OS.PAID, OS.CANCELLED},
     OS.PAID: {OS.COMPLETED, OS.CANCELLED},
-    OS.COMPLETED: set(),
+    # A completed order is cancelled only when every part of it was refunded.
+    OS.COMPLETED: {OS.CANCELLED},
     OS.CANCELLED: set(),
     OS.EXPIRED: set(),
 }
@@ -115,8 +116,10 @@ def _set_order_status(order: Order, to: str, *, by, note: str = "", fields=()):
     )
 
 
-def _set_suborder_status(suborder: SubOrder, to: str, *, by, note="", fields=()):
-    if to not in SUBORDER_TRANSITIONS[suborder.status]:
+def _set_suborder_status(
+    suborder: SubOrder, to: str, *, by, note="", fields=(), transitions=None
+):
+    if to not in (transitions or SUBORDER_TRANSITIONS)[suborder.status]:
         raise IllegalTransitionError(
             _("Status pesanan POSDAYA tidak bisa diubah dari %(old)s ke %(new)s.")
             % {"old": SS(suborder.status).label, "new": SS(to).label}
@@ -192,7 +195,12 @@ def _sync_order(order: Order, *, by) -> None:
     active = [s for s in suborders if s.status != SS.CANCELLED]
     now = timezone.now()
     if not active:
-        if order.status in (OS.AWAITING_PAYMENT, OS.AWAITING_VERIFICATION, OS.PAID):
+        if order.status in (
+            OS.AWAITING_PAYMENT,
+            OS.AWAITING_VERIFICATION,
+            OS.PAID,
+            OS.COMPLETED,
+        ):
             PaymentProof.objects.filter(
                 order=order, status=PaymentProof.Status.PENDING
             ).update(
@@ -635,6 +643,8 @@ def advance_suborder(
             suborder.tracking_number = tracking_number.strip()[:60]
             fields = ["courier", "tracking_number"]
         _set_suborder_status(suborder, to_status, by=by, note=note, fields=fields)
+        if to_status == SS.COMPLETED:
+            settlement.credit_suborder(suborder=suborder, by=by)
         _sync_order(order, by=by)
         if to_status in (SS.SHIPPED, SS.READY):
             emails.notify_after_commit(emails.send_suborder_update, suborder.pk)
@@ -653,11 +663,42 @@ def cancel_suborder(*, suborder: SubOrder, by, reason: str) -> SubOrder:
     return suborder
 
 
-def _cancel_locked(order: Order, suborder: SubOrder, *, by, reason: str) -> None:
+# A completed sub-order can still be refunded by the koordinator (goods returned,
+# money given back); its settlement credit is then reversed.
+REFUND_TRANSITIONS = {**SUBORDER_TRANSITIONS, SS.COMPLETED: {SS.CANCELLED}}
+
+
+def refund_suborder(*, suborder: SubOrder, by, reason: str) -> SubOrder:
+    """Refund a completed sub-order: stock back, settlement credit reversed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise OrderError(_("Tuliskan alasan pengembalian dana."))
+    with transaction.atomic():
+        order, suborder = _lock_suborder(suborder.pk)
+        if suborder.status != SS.COMPLETED:
+            raise IllegalTransitionError(
+                _("Hanya pesanan POSDAYA yang sudah selesai yang dapat diretur.")
+            )
+        _cancel_locked(
+            order, suborder, by=by, reason=reason, transitions=REFUND_TRANSITIONS
+        )
+        settlement.reverse_suborder_credit(suborder=suborder, by=by, reason=reason)
+        _sync_order(order, by=by)
+    return suborder
+
+
+def _cancel_locked(
+    order: Order, suborder: SubOrder, *, by, reason: str, transitions=None
+) -> None:
     was_paid = suborder.paid_at is not None
     suborder.cancel_reason = reason[:300]
     _set_suborder_status(
-        suborder, SS.CANCELLED, by=by, note=reason, fields=["cancel_reason"]
+        suborder,
+        SS.CANCELLED,
+        by=by,
+        note=reason,
+        fields=["cancel_reason"],
+        transitions=transitions,
     )
     lines = list(suborder.lines.all())
     _release_stock(lines, by=by, reason=f"{order.code}: {reason}")

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import (
@@ -14,15 +15,25 @@ from django.views.generic import (
     UpdateView,
 )
 
+from pasar.money import format_rupiah
 from posdaya.permissions import KoordinatorRequiredMixin, PengelolaRequiredMixin
+from posdaya.selectors import is_koordinator
 from posdaya.views import DashboardMixin
 
-from ..forms import DeliveryZoneForm, RejectPaymentForm, SubOrderTransitionForm
+from ..forms import (
+    DeliveryZoneForm,
+    PayoutForm,
+    RefundForm,
+    RejectPaymentForm,
+    SubOrderTransitionForm,
+)
 from ..models import DeliveryZone, PaymentProof, SubOrder
 from ..payments import get_payment_method
 from ..selectors import (
     order_detail_queryset,
     proofs_for_review,
+    settlement_balances,
+    settlement_entries,
     suborder_detail_queryset,
     suborder_status_counts,
     suborders_of_posdaya,
@@ -35,8 +46,10 @@ from ..services import (
     approve_payment,
     can_mark_paid,
     mark_suborder_paid,
+    refund_suborder,
     reject_payment,
 )
+from ..settlement import SettlementError, balance_of, record_payout
 from ..whatsapp import suborder_message_for_shopper
 
 # --- delivery zones (koordinator) -------------------------------------------
@@ -208,6 +221,8 @@ class SubOrderDetailView(SubOrderMixin, TemplateView):
             ],
             can_cancel=SubOrder.Status.CANCELLED in actions,
             can_mark_paid=can_mark_paid(order=order, suborder=suborder),
+            can_refund=suborder.status == SubOrder.Status.COMPLETED
+            and is_koordinator(self.request.user),
             whatsapp_text=suborder_message_for_shopper(order, suborder),
         )
         return context
@@ -265,3 +280,95 @@ def _suborder_url(suborder: SubOrder) -> str:
         "orders_dashboard:suborder_detail",
         kwargs={"posdaya": suborder.posdaya.slug, "pk": suborder.pk},
     )
+
+
+class SubOrderRefundView(KoordinatorRequiredMixin, View):
+    """The koordinator refunds a completed sub-order (goods came back)."""
+
+    def post(self, request, posdaya, pk):
+        suborder = get_object_or_404(
+            SubOrder.objects.select_related("order"), pk=pk, posdaya__slug=posdaya
+        )
+        form = RefundForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Tuliskan alasan retur."))
+        else:
+            try:
+                refund_suborder(
+                    suborder=suborder,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except OrderError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request, _("Retur dicatat; stok dan setelmen sudah dikoreksi.")
+                )
+        return redirect(_suborder_url(suborder))
+
+
+# --- settlement ----------------------------------------------------------------
+
+
+class SettlementOverviewView(KoordinatorRequiredMixin, DashboardMixin, TemplateView):
+    """What the induk owes each POSDAYA, and recording payouts."""
+
+    template_name = "orders/dashboard/settlement_overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = settlement_balances()
+        context["rows"] = rows
+        context["totals"] = {
+            key: sum(row[key] for row in rows)
+            for key in ("credits", "reversals", "payouts", "fees", "balance")
+        }
+        context.setdefault(
+            "form", PayoutForm(initial={"paid_on": timezone.localdate()})
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = PayoutForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                record_payout(
+                    posdaya=data["posdaya"],
+                    amount=data["amount"],
+                    paid_on=data["paid_on"],
+                    method=data["method"],
+                    reference=data["reference"],
+                    note=data["note"],
+                    by=request.user,
+                )
+            except SettlementError as error:
+                form.add_error("amount", str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Pembayaran %(amount)s ke %(posdaya)s dicatat.")
+                    % {
+                        "amount": format_rupiah(data["amount"]),
+                        "posdaya": data["posdaya"],
+                    },
+                )
+                return redirect("orders_dashboard:settlement_overview")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class SettlementStatementView(PengelolaRequiredMixin, DashboardMixin, ListView):
+    """One POSDAYA's statement: credits, reversals and payouts."""
+
+    template_name = "orders/dashboard/settlement_statement.html"
+    context_object_name = "entries"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return settlement_entries(self.posdaya)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["balance"] = balance_of(self.posdaya)
+        return context
