@@ -24,6 +24,8 @@ urlpatterns = [
     path("akun/", include("allauth.urls")),
     path("posdaya/", include("posdaya.urls")),
     # Dashboard: literal sections (induk, pembayaran) before <posdaya> slugs.
+    path("", include("banksampah.urls")),
+    path("dasbor/", include("banksampah.dashboard_urls")),
     path("dasbor/", include("posdaya.dashboard_urls")),
     path("admin/", admin.site.urls),
 ]
