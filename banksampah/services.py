@@ -165,16 +165,18 @@ def _append_savings_entry(
     return entry
 
 
-def _lock_stock(*, posdaya, category_ids: Iterable[int]) -> dict[int, WasteStock]:
+def _lock_stock(
+    *, posdaya_id: int, category_ids: Iterable[int]
+) -> dict[int, WasteStock]:
     """Lock (creating when missing) the stock rows, in primary-key order."""
     ids = sorted(set(category_ids))
     WasteStock.objects.bulk_create(
-        [WasteStock(posdaya=posdaya, category_id=pk) for pk in ids],
+        [WasteStock(posdaya_id=posdaya_id, category_id=pk) for pk in ids],
         ignore_conflicts=True,
     )
     rows = (
         WasteStock.objects.select_for_update()
-        .filter(posdaya=posdaya, category_id__in=ids)
+        .filter(posdaya_id=posdaya_id, category_id__in=ids)
         .order_by("pk")
     )
     return {row.category_id: row for row in rows}
@@ -333,7 +335,8 @@ def record_deposit(
                     deposit=deposit,
                 )
             stock = _lock_stock(
-                posdaya=locked.posdaya, category_ids=[li.category.pk for li in priced]
+                posdaya_id=locked.posdaya_id,
+                category_ids=[li.category.pk for li in priced],
             )
             for line in priced:
                 _move_stock(
@@ -463,7 +466,8 @@ def reverse_entry(*, entry: SavingsEntry, reason: str, by) -> SavingsEntry:
         if entry.deposit_id:
             lines = list(entry.deposit.lines.select_related("category"))
             stock = _lock_stock(
-                posdaya=locked.posdaya, category_ids=[li.category_id for li in lines]
+                posdaya_id=locked.posdaya_id,
+                category_ids=[li.category_id for li in lines],
             )
             for line in lines:
                 _move_stock(
@@ -562,7 +566,7 @@ def record_sale(
             )
         )
     with transaction.atomic():
-        stock = _lock_stock(posdaya=posdaya, category_ids=listed)
+        stock = _lock_stock(posdaya_id=posdaya.pk, category_ids=listed)
         sale = PengepulSale.objects.create(
             posdaya=posdaya,
             buyer_name=buyer_name,
@@ -609,7 +613,7 @@ def record_production_use(
     if product is not None and product.posdaya_id != posdaya.pk:
         raise BankSampahError(_("Produk itu bukan milik POSDAYA ini."))
     with transaction.atomic():
-        stock = _lock_stock(posdaya=posdaya, category_ids=[category.pk])
+        stock = _lock_stock(posdaya_id=posdaya.pk, category_ids=[category.pk])
         use = ProductionUse.objects.create(
             posdaya=posdaya,
             category=category,
@@ -645,7 +649,9 @@ def adjust_waste_stock(
     magnitude = check_weight(abs(value))
     signed = magnitude if value > 0 else -magnitude
     with transaction.atomic():
-        stock = _lock_stock(posdaya=posdaya, category_ids=[category.pk])[category.pk]
+        stock = _lock_stock(posdaya_id=posdaya.pk, category_ids=[category.pk])[
+            category.pk
+        ]
         movement = _move_stock(
             stock=stock,
             kind=WasteStockMovement.Kind.ADJUSTMENT,
