@@ -191,8 +191,8 @@ def test_weighing_confirmation_query_count(
     }
     # session, user, koordinator check, POSDAYA (4) + member + one category
     # check per line (2) + idempotency probe + prices; in the transaction:
-    # savepoint, member lock, key re-check, deposit, lines, entry, balance, stock rows (2), and per line
-    # a movement and a stock update (4), release.
+    # savepoint, member lock, key re-check, deposit, lines, entry, balance,
+    # stock rows (2), per line a movement and a stock update (4), release.
     with django_assert_num_queries(23):
         response = client.post(URL, data)
     assert response.status_code == 302
