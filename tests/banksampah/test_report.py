@@ -47,16 +47,36 @@ def week(posdaya, member, pet, kardus):
 def test_report_numbers(posdaya, week):
     report = branch_report(posdaya=posdaya, start=MON, end=SUN)
     assert report.per_category == [
-        {"category": "Botol plastik PET", "unit": "kg", "weight": Decimal("3.833"), "amount": 11_499},
-        {"category": "Kardus", "unit": "kg", "weight": Decimal("4.000"), "amount": 6000},
+        {
+            "category": "Botol plastik PET",
+            "unit": "kg",
+            "weight": Decimal("3.833"),
+            "amount": 11_499,
+        },
+        {
+            "category": "Kardus",
+            "unit": "kg",
+            "weight": Decimal("4.000"),
+            "amount": 6000,
+        },
     ]
     assert report.total_weight == Decimal("7.833")
     assert (report.credited, report.withdrawn, report.sold) == (17_499, 5000, 12_000)
     assert (report.deposit_count, report.depositor_count) == (2, 2)
     assert report.sold_weight == Decimal("3.000")
     assert report.top_depositors == [
-        {"member__account_number": "BHG-07-0001", "member__name": "Ibu Siti Aminah", "amount": 13_500, "visits": 1},
-        {"member__account_number": "BHG-07-0002", "member__name": "Ibu Budi", "amount": 3999, "visits": 1},
+        {
+            "member__account_number": "BHG-07-0001",
+            "member__name": "Ibu Siti Aminah",
+            "amount": 13_500,
+            "visits": 1,
+        },
+        {
+            "member__account_number": "BHG-07-0002",
+            "member__name": "Ibu Budi",
+            "amount": 3999,
+            "visits": 1,
+        },
     ]
 
 
@@ -64,7 +84,14 @@ def test_page_csv_and_xlsx_show_the_same_numbers(posdaya, week, pengelola):
     client = client_for(pengelola)
     query = "?start=2025-03-03&end=2025-03-09"
     page = client.get("/dasbor/bahagia/bank-sampah/laporan/" + query).content.decode()
-    for text in ("Rp 17.499", "Rp 5.000", "Rp 12.000", "3,833 kg", "Rp 11.499", "7,833 kg"):
+    for text in (
+        "Rp 17.499",
+        "Rp 5.000",
+        "Rp 12.000",
+        "3,833 kg",
+        "Rp 11.499",
+        "7,833 kg",
+    ):
         assert text in page
     response = client.get("/dasbor/bahagia/bank-sampah/laporan/csv/" + query)
     assert response["Content-Disposition"] == (
@@ -92,7 +119,9 @@ def test_default_range_is_this_week_and_bad_range_keeps_it(posdaya, pengelola):
     start, end = this_week(dt.date(2025, 3, 5))
     assert (start, end) == (MON, SUN)
     client = client_for(pengelola)
-    response = client.get("/dasbor/bahagia/bank-sampah/laporan/?start=2025-03-09&end=2025-03-01")
+    response = client.get(
+        "/dasbor/bahagia/bank-sampah/laporan/?start=2025-03-09&end=2025-03-01"
+    )
     assert response.status_code == 200
     assert "Tanggal awal harus sebelum tanggal akhir." in response.content.decode()
     response = client.get("/dasbor/bahagia/bank-sampah/laporan/?start=kemarin")
