@@ -18,9 +18,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from posdaya.models import Posdaya
-
 from pasar.money import rupiah_for_weight
+from posdaya.models import Posdaya
 
 from .models import (
     Deposit,
