@@ -22,6 +22,8 @@ SLUG = "bench-banksampah"
 
 def build(members: int = 5000, entries: int = 1_000_000) -> None:
     """Create one POSDAYA with `members` members and `entries` savings entries."""
+    from django.contrib.auth import get_user_model
+
     from banksampah.models import (
         Deposit,
         Member,
@@ -31,8 +33,6 @@ def build(members: int = 5000, entries: int = 1_000_000) -> None:
         WastePrice,
     )
     from posdaya.models import Membership, Posdaya
-
-    from django.contrib.auth import get_user_model
 
     if Posdaya.objects.filter(slug=SLUG).exists():
         return
@@ -138,8 +138,9 @@ def _time(fn, repeat: int):
 
 def measure(client, repeat: int = 20) -> list[tuple[str, int, float, float]]:
     """Return (page, queries, median ms, p95 ms) for the three hot paths."""
-    from banksampah.models import Member, WasteCategory
     from django.contrib.auth import get_user_model
+
+    from banksampah.models import Member, WasteCategory
 
     user = get_user_model().objects.get(username="bench-petugas")
     client.force_login(user)
