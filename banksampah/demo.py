@@ -190,6 +190,11 @@ def seed_posdaya(posdaya, index, categories, today, petugas, nasabah_user):
     monday = today - dt.timedelta(days=today.weekday())
     for week in range(8, 0, -1):
         saturday = monday - dt.timedelta(days=2 + 7 * (week - 1))
+        touched: dict[int, Member] = {}
+        stock = {
+            row.category_id: row
+            for row in WasteStock.objects.filter(posdaya=posdaya).select_for_update()
+        }
         for offset, day in enumerate((saturday, saturday + dt.timedelta(days=1))):
             visitors = rng.sample(members, min(len(members), rng.randint(12, 15)))
             if offset == 0 and nasabah_user is not None and members[0] not in visitors:
@@ -199,7 +204,12 @@ def seed_posdaya(posdaya, index, categories, today, petugas, nasabah_user):
                 for member in visitors
             ]
             with _clock(_at(day, 8)):
-                _record_weighing_day(posdaya, day, visits, petugas)
+                _record_weighing_day(posdaya, day, visits, petugas, stock)
+            touched.update({member.pk: member for member, _l, _k in visits})
+        # The weekend's balances and stock, written once (same values the
+        # services would have written after each deposit).
+        Member.objects.bulk_update(list(touched.values()), ["balance"])
+        WasteStock.objects.bulk_update(list(stock.values()), ["weight"])
         sunday = saturday + dt.timedelta(days=1)
         with _clock(_at(sunday, 11, 30)):
             for member in rng.sample(members, 2):
@@ -226,7 +236,7 @@ def seed_posdaya(posdaya, index, categories, today, petugas, nasabah_user):
         _sell_and_use(rng, posdaya, categories, sunday + dt.timedelta(days=1), petugas)
 
 
-def _record_weighing_day(posdaya, day, visits, petugas):
+def _record_weighing_day(posdaya, day, visits, petugas, stock):
     """Record a day's deposits in bulk: exactly the rows `record_deposit` writes.
 
     Same price snapshot, rounding, running balances and stock movements, in
@@ -256,16 +266,15 @@ def _record_weighing_day(posdaya, day, visits, petugas):
         )
         priced_visits.append((member, priced))
     Deposit.objects.bulk_create(deposits)
-    stock = {
-        row.category_id: row
-        for row in WasteStock.objects.filter(posdaya=posdaya).select_for_update()
-    }
     missing = [
         WasteStock(posdaya=posdaya, category_id=pk)
         for pk in {line.category.pk for _m, ls, _k in visits for line in ls}
         if pk not in stock
     ]
-    for row in WasteStock.objects.bulk_create(missing):
+    WasteStock.objects.bulk_create(missing)
+    for row in WasteStock.objects.filter(
+        posdaya=posdaya, category_id__in=[row.category_id for row in missing]
+    ):
         stock[row.category_id] = row
     lines, entries, movements = [], [], []
     for deposit, (member, priced) in zip(deposits, priced_visits, strict=True):
