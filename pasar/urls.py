@@ -27,10 +27,12 @@ urlpatterns = [
         name="guide",
     ),
     path("", include("orders.urls")),
+    path("", include("banksampah.urls")),
     path("akun/", include("allauth.urls")),
     path("posdaya/", include("posdaya.urls")),
     # Dashboard: literal sections (induk, pembayaran) before <posdaya> slugs.
     path("dasbor/", include("orders.dashboard_urls")),
+    path("dasbor/", include("banksampah.dashboard_urls")),
     path("dasbor/", include("posdaya.dashboard_urls")),
     path("admin/", admin.site.urls),
 ]

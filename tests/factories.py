@@ -104,3 +104,40 @@ class DeliveryZoneFactory(factory.django.DjangoModelFactory):
     for_local = True
     for_courier = True
     is_active = True
+
+
+class WastePriceFactory(factory.django.DjangoModelFactory):
+    """A dated price of a waste category (default: in force since 2024)."""
+
+    class Meta:
+        model = "banksampah.WastePrice"
+
+    category = factory.SubFactory(WasteCategoryFactory)
+    valid_from = factory.LazyFunction(lambda: __import__("datetime").date(2024, 1, 1))
+    buy_price = 3000
+    sell_price = 4000
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    """A nasabah, registered through the service so numbering stays right."""
+
+    class Meta:
+        model = "banksampah.Member"
+
+    posdaya = factory.SubFactory(PosdayaFactory)
+    name = factory.Sequence(lambda n: f"Ibu Nasabah {n}")
+    whatsapp = "6281311112222"
+    address = "Jl. Uji No. 2"
+    rt = "01"
+    rw = "07"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from banksampah.services import register_member
+
+        is_active = kwargs.pop("is_active", True)
+        member = register_member(**kwargs)
+        if not is_active:
+            model_class.objects.filter(pk=member.pk).update(is_active=False)
+            member.is_active = False
+        return member

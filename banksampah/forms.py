@@ -1,0 +1,303 @@
+"""Input shapes and messages of the bank sampah pages."""
+
+import uuid
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pasar.forms import PhoneField
+
+from .models import Member, WasteCategory, Withdrawal
+from .services import MAX_AMOUNT, MAX_LINE_WEIGHT
+
+WEIGHT_HELP = _("Dalam satuan jenis sampah, paling banyak 3 angka di belakang koma.")
+
+
+class WeightField(forms.DecimalField):
+    """A positive weight with at most three decimals; accepts `2,5` too."""
+
+    def __init__(self, *, allow_negative: bool = False, **kwargs):
+        self.allow_negative = allow_negative
+        kwargs.setdefault("max_digits", 10)
+        kwargs.setdefault("decimal_places", 3)
+        kwargs.setdefault("label", _("Berat"))
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": _("Berat harus berupa angka, misalnya 2,5."),
+                "max_decimal_places": _(
+                    "Berat paling banyak 3 angka di belakang koma."
+                ),
+                "max_digits": _("Berat terlalu besar."),
+                "max_whole_digits": _("Berat terlalu besar."),
+            },
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs["step"] = "0.001"
+        attrs.pop("min", None)
+        attrs.pop("max", None)
+        return attrs
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        if not self.allow_negative and value <= 0:
+            raise forms.ValidationError(_("Berat harus lebih dari 0."))
+        if abs(value) > MAX_LINE_WEIGHT:
+            raise forms.ValidationError(
+                _("Berat satu baris paling banyak %(max)s.") % {"max": MAX_LINE_WEIGHT}
+            )
+        if self.allow_negative and value == 0:
+            raise forms.ValidationError(_("Berat penyesuaian tidak boleh 0."))
+
+
+class RupiahField(forms.IntegerField):
+    """Whole Rupiah; accepts `25.000` and `Rp 25.000`."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_AMOUNT)
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid": _("Tulis jumlah Rupiah tanpa koma, misalnya 25000.")},
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("Rp", "").replace(".", "").replace(" ", "")
+        return super().to_python(value)
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    """An active waste category."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", WasteCategory.objects.filter(is_active=True))
+        kwargs.setdefault("label", _("Jenis sampah"))
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": _("Jenis sampah tidak dikenal atau tidak aktif.")},
+        )
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.get_unit_display()})"
+
+
+class MemberForm(forms.ModelForm):
+    whatsapp = PhoneField(required=False)
+
+    class Meta:
+        model = Member
+        fields = ["name", "whatsapp", "address", "rt", "rw", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autofocus"] = True
+        if self.instance.pk is None:
+            del self.fields["is_active"]
+
+
+class MemberSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Cari nasabah"),
+        required=False,
+        max_length=80,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("Nama, nomor rekening atau nomor HP"),
+                "autofocus": True,
+                "type": "search",
+            }
+        ),
+    )
+
+
+class WeighingLineForm(forms.Form):
+    category = CategoryChoiceField(required=False)
+    weight = WeightField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        category, weight = data.get("category"), data.get("weight")
+        if self.errors:
+            return data
+        if weight is not None and category is None:
+            self.add_error("category", _("Pilih jenis sampah."))
+        if category is not None and weight is None:
+            self.add_error("weight", _("Isi berat."))
+        return data
+
+
+class BaseWeighingFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        self.lines = [
+            (form.cleaned_data["category"], form.cleaned_data["weight"])
+            for form in self.forms
+            if form.cleaned_data.get("category") and form.cleaned_data.get("weight")
+        ]
+        if not self.lines:
+            raise forms.ValidationError(_("Isi paling sedikit satu baris timbangan."))
+
+
+WeighingFormSet = forms.formset_factory(
+    WeighingLineForm,
+    formset=BaseWeighingFormSet,
+    extra=4,
+    max_num=30,
+    absolute_max=30,
+    validate_max=True,
+)
+
+
+class ConfirmationKeyForm(forms.Form):
+    """The one-time key of a confirmation form (double-click protection)."""
+
+    key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+class WithdrawalForm(forms.Form):
+    amount = RupiahField(label=_("Jumlah (Rp)"), min_value=1)
+    method = forms.ChoiceField(
+        label=_("Cara"), choices=Withdrawal.Method.choices, initial="tunai"
+    )
+    note = forms.CharField(label=_("Catatan"), max_length=255, required=False)
+    key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].widget.attrs["autofocus"] = True
+        self.fields["amount"].error_messages["min_value"] = _(
+            "Jumlah penarikan harus lebih dari Rp 0."
+        )
+
+
+class ReversalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan koreksi"),
+        max_length=255,
+        widget=forms.TextInput(attrs={"autofocus": True}),
+    )
+
+
+class SaleForm(forms.Form):
+    buyer_name = forms.CharField(label=_("Nama pengepul"), max_length=120)
+    note = forms.CharField(label=_("Catatan"), max_length=255, required=False)
+
+
+class SaleLineForm(forms.Form):
+    category = CategoryChoiceField(required=False)
+    weight = WeightField(required=False)
+    unit_price = RupiahField(
+        label=_("Harga per satuan (Rp)"),
+        required=False,
+        help_text=_("Kosongkan untuk memakai harga jual di daftar harga."),
+    )
+
+
+class BaseSaleFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        self.lines = []
+        for form in self.forms:
+            data = form.cleaned_data
+            if data.get("category") and data.get("weight"):
+                self.lines.append(
+                    (data["category"], data["weight"], data.get("unit_price"))
+                )
+            elif data.get("category") or data.get("weight"):
+                raise forms.ValidationError(_("Setiap baris perlu jenis dan berat."))
+        if not self.lines:
+            raise forms.ValidationError(_("Isi paling sedikit satu baris."))
+
+
+SaleFormSet = forms.formset_factory(
+    SaleLineForm,
+    formset=BaseSaleFormSet,
+    extra=4,
+    max_num=30,
+    absolute_max=30,
+    validate_max=True,
+)
+
+
+class ProductionUseForm(forms.Form):
+    category = CategoryChoiceField()
+    weight = WeightField()
+    product = forms.ModelChoiceField(
+        label=_("Produk (pilihan)"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("Produk tidak dikenal.")},
+    )
+    note = forms.CharField(label=_("Catatan"), max_length=255, required=False)
+
+    def __init__(self, *args, posdaya, **kwargs):
+        from catalog.models import Product
+
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(posdaya=posdaya)
+
+
+class AdjustmentForm(forms.Form):
+    category = CategoryChoiceField()
+    weight = WeightField(
+        allow_negative=True,
+        help_text=_("Positif menambah stok, negatif mengurangi (mis. -1,5)."),
+    )
+    reason = forms.CharField(label=_("Alasan"), max_length=255)
+
+
+class WastePriceForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Jenis sampah"), queryset=WasteCategory.objects.all()
+    )
+    valid_from = forms.DateField(
+        label=_("Berlaku mulai"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    buy_price = RupiahField(label=_("Harga beli (Rp per satuan)"))
+    sell_price = RupiahField(label=_("Harga jual (Rp per satuan)"))
+
+
+class WasteCategoryForm(forms.ModelForm):
+    class Meta:
+        model = WasteCategory
+        fields = ["name", "slug", "group", "unit", "order", "is_active"]
+
+
+class ReportRangeForm(forms.Form):
+    start = forms.DateField(
+        label=_("Dari"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("Sampai"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(_("Tanggal awal harus sebelum tanggal akhir."))
+        if start and end and (end - start).days > 366:
+            raise forms.ValidationError(_("Rentang laporan paling lama satu tahun."))
+        return data

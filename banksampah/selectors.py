@@ -1,0 +1,227 @@
+"""Reads of the bank sampah: scoped querysets, passbooks, stock and reports."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from posdaya.selectors import is_koordinator
+
+from .models import (
+    Deposit,
+    DepositLine,
+    Member,
+    PengepulSale,
+    SavingsEntry,
+    WasteCategory,
+    WastePrice,
+    WasteStock,
+    WasteStockMovement,
+    Withdrawal,
+)
+
+
+def prices_in_force(*, on_date: dt.date) -> dict[int, WastePrice]:
+    """Return {category id: price row} in force on `on_date` (latest valid_from)."""
+    result: dict[int, WastePrice] = {}
+    rows = WastePrice.objects.filter(valid_from__lte=on_date).order_by(
+        "category_id", "-valid_from"
+    )
+    for row in rows:
+        result.setdefault(row.category_id, row)
+    return result
+
+
+def priced_categories(*, on_date: dt.date) -> list[tuple[WasteCategory, WastePrice]]:
+    """Return the active categories that have a price on `on_date`, in order."""
+    prices = prices_in_force(on_date=on_date)
+    return [
+        (category, prices[category.pk])
+        for category in WasteCategory.objects.filter(is_active=True)
+        if category.pk in prices
+    ]
+
+
+def price_history() -> QuerySet[WastePrice]:
+    """Return every price row with its category, newest first per category."""
+    return WastePrice.objects.select_related("category", "set_by")
+
+
+def members_for_user(user) -> QuerySet[Member]:
+    """Return the members the user may see: own POSDAYA staff, all for koordinator."""
+    if not user.is_authenticated:
+        return Member.objects.none()
+    if is_koordinator(user):
+        return Member.objects.all()
+    return Member.objects.filter(
+        posdaya__memberships__user=user,
+        posdaya__memberships__role__in=["petugas", "pengelola"],
+    ).distinct()
+
+
+def members_of(posdaya) -> QuerySet[Member]:
+    """Return the members of one POSDAYA (the view already checked access)."""
+    return Member.objects.filter(posdaya=posdaya)
+
+
+def search_members(*, posdaya, query: str = "") -> QuerySet[Member]:
+    """Find members of a POSDAYA by name, account number or WhatsApp number."""
+    members = members_of(posdaya).order_by("name", "sequence")
+    query = (query or "").strip()
+    if not query:
+        return members
+    condition = Q(name__icontains=query) | Q(account_number__icontains=query)
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if len(digits) >= 4:
+        if digits.startswith("0"):
+            digits = "62" + digits[1:]
+        condition |= Q(whatsapp__contains=digits)
+    if query.isdigit():
+        condition |= Q(sequence=int(query))
+    return members.filter(condition)
+
+
+def member_for_user(user) -> Member | None:
+    """Return the nasabah record linked to a signed-in user, if any."""
+    if not user.is_authenticated:
+        return None
+    return Member.objects.select_related("posdaya").filter(user=user).first()
+
+
+def passbook(member: Member) -> QuerySet[SavingsEntry]:
+    """Return a member's savings entries in book order (oldest first)."""
+    return SavingsEntry.objects.filter(member=member).order_by("id")
+
+
+def passbook_recent_first(member: Member) -> QuerySet[SavingsEntry]:
+    """Return a member's savings entries, newest first (uses the member+id index)."""
+    return SavingsEntry.objects.filter(member=member).order_by("-id")
+
+
+def deposits_of(posdaya) -> QuerySet[Deposit]:
+    """Return a POSDAYA's deposits, each flagged `is_reversed`."""
+    return Deposit.objects.filter(posdaya=posdaya).annotate(
+        is_reversed=Exists(
+            SavingsEntry.objects.filter(
+                deposit=OuterRef("pk"), kind=SavingsEntry.Kind.CORRECTION
+            )
+        )
+    )
+
+
+def withdrawals_of(posdaya) -> QuerySet[Withdrawal]:
+    """Return a POSDAYA's withdrawals, each flagged `is_reversed`."""
+    return Withdrawal.objects.filter(posdaya=posdaya).annotate(
+        is_reversed=Exists(
+            SavingsEntry.objects.filter(
+                withdrawal=OuterRef("pk"), kind=SavingsEntry.Kind.CORRECTION
+            )
+        )
+    )
+
+
+def sales_of(posdaya) -> QuerySet[PengepulSale]:
+    """Return a POSDAYA's sales to pengepul."""
+    return PengepulSale.objects.filter(posdaya=posdaya)
+
+
+def stock_per_category(posdaya) -> list[WasteStock]:
+    """Return the POSDAYA's stock rows with their category, in category order."""
+    return list(
+        WasteStock.objects.filter(posdaya=posdaya)
+        .select_related("category")
+        .order_by("category__order", "category__name")
+    )
+
+
+def stock_movements(posdaya) -> QuerySet[WasteStockMovement]:
+    """Return the POSDAYA's stock movements, newest first."""
+    return (
+        WasteStockMovement.objects.filter(posdaya=posdaya)
+        .select_related("category", "by")
+        .order_by("-id")
+    )
+
+
+def this_week(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """Return Monday and Sunday of the current week in Asia/Jakarta."""
+    today = today or timezone.localdate()
+    start = today - dt.timedelta(days=today.weekday())
+    return start, start + dt.timedelta(days=6)
+
+
+@dataclass
+class BranchReport:
+    """Figures of one POSDAYA's bank sampah over a date range (inclusive)."""
+
+    start: dt.date
+    end: dt.date
+    per_category: list[dict] = field(default_factory=list)
+    total_weight: Decimal = Decimal("0.000")
+    credited: int = 0
+    withdrawn: int = 0
+    sold: int = 0
+    sold_weight: Decimal = Decimal("0.000")
+    deposit_count: int = 0
+    depositor_count: int = 0
+    top_depositors: list[dict] = field(default_factory=list)
+
+
+def branch_report(
+    *, posdaya, start: dt.date, end: dt.date, top: int = 10
+) -> BranchReport:
+    """Aggregate a POSDAYA's weighings, withdrawals and sales from start to end.
+
+    Reversed deposits and withdrawals are left out: the report shows what
+    stands. Weight per category counts weighed lines; Rupiah credited is the
+    sum of those deposits; sold is the total of pengepul sales in the range.
+    """
+    report = BranchReport(start=start, end=end)
+    deposits = deposits_of(posdaya).filter(
+        weighed_on__gte=start, weighed_on__lte=end, is_reversed=False
+    )
+    lines = (
+        DepositLine.objects.filter(deposit__in=deposits.values("pk"))
+        .values("category_id", "category__name", "category__unit", "category__order")
+        .annotate(weight=Sum("weight"), amount=Sum("amount"))
+        .order_by("category__order", "category__name")
+    )
+    report.per_category = [
+        {
+            "category": row["category__name"],
+            "unit": row["category__unit"],
+            "weight": row["weight"].quantize(Decimal("0.001")),
+            "amount": row["amount"],
+        }
+        for row in lines
+    ]
+    report.total_weight = sum(
+        (row["weight"] for row in report.per_category), Decimal("0.000")
+    )
+    totals = deposits.aggregate(
+        credited=Sum("total_amount"),
+        count=Count("pk"),
+        members=Count("member", distinct=True),
+    )
+    report.credited = totals["credited"] or 0
+    report.deposit_count = totals["count"]
+    report.depositor_count = totals["members"]
+    report.withdrawn = (
+        withdrawals_of(posdaya)
+        .filter(withdrawn_on__gte=start, withdrawn_on__lte=end, is_reversed=False)
+        .aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+    sales = sales_of(posdaya).filter(sold_on__gte=start, sold_on__lte=end)
+    report.sold = sales.aggregate(total=Sum("total_amount"))["total"] or 0
+    report.sold_weight = (
+        sales.aggregate(weight=Sum("lines__weight"))["weight"] or Decimal("0")
+    ).quantize(Decimal("0.001"))
+    report.top_depositors = list(
+        deposits.values("member__account_number", "member__name")
+        .annotate(amount=Sum("total_amount"), visits=Count("pk"))
+        .order_by("-amount", "member__account_number")[:top]
+    )
+    return report

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from .views import public
+
+app_name = "banksampah"
+
+urlpatterns = [
+    path("tabungan/", public.PassbookView.as_view(), name="passbook"),
+    path("tabungan/cetak/", public.PassbookPrintView.as_view(), name="passbook_print"),
+]

@@ -1,0 +1,45 @@
+"""The nasabah's own savings book at /tabungan/."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.views.generic import TemplateView
+
+from .. import selectors
+
+
+class PassbookView(LoginRequiredMixin, TemplateView):
+    """Balance and entries of the signed-in nasabah; a friendly page otherwise."""
+
+    template_name = "banksampah/passbook.html"
+    page_size = 25
+    newest_first = True
+
+    def get_template_names(self):
+        if self.member is None:
+            return ["banksampah/passbook_none.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.member = selectors.member_for_user(self.request.user)
+        context["member"] = self.member
+        if self.member is not None:
+            entries = (
+                selectors.passbook_recent_first(self.member)
+                if self.newest_first
+                else selectors.passbook(self.member)
+            )
+            context["page_obj"] = Paginator(entries, self.page_size).get_page(
+                self.request.GET.get("page")
+            )
+        return context
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        return self.render_to_response(context)
+
+
+class PassbookPrintView(PassbookView):
+    template_name = "banksampah/passbook_print.html"
+    page_size = 100
+    newest_first = False

@@ -1,0 +1,183 @@
+"""Bank sampah at scale: 5,000 members and 1,000,000 savings entries.
+
+`build()` bulk-creates the data (balances and running balances consistent, so
+`recompute_balances` agrees); `measure(client)` times a passbook page, a
+weighing confirmation and the weekly branch report. The runner
+(benchmarks/run.py) wires these in.
+"""
+
+import datetime as dt
+import statistics
+import time
+import uuid
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+BATCH = 5_000
+SLUG = "bench-banksampah"
+
+
+def build(members: int = 5000, entries: int = 1_000_000) -> None:
+    """Create one POSDAYA with `members` members and `entries` savings entries."""
+    from django.contrib.auth import get_user_model
+
+    from banksampah.models import (
+        Deposit,
+        Member,
+        MemberSequence,
+        SavingsEntry,
+        WasteCategory,
+        WastePrice,
+    )
+    from posdaya.models import Membership, Posdaya
+
+    if Posdaya.objects.filter(slug=SLUG).exists():
+        return
+    User = get_user_model()
+    today = timezone.localdate()
+    with transaction.atomic():
+        posdaya = Posdaya.objects.create(
+            slug=SLUG,
+            name="POSDAYA Benchmark",
+            code="BNC",
+            rw="99",
+            address="Benchmark",
+            whatsapp="6281200000000",
+        )
+        user, _ = User.objects.get_or_create(username="bench-petugas")
+        Membership.objects.get_or_create(
+            user=user, posdaya=posdaya, role=Membership.Role.PETUGAS
+        )
+        category, _ = WasteCategory.objects.get_or_create(
+            slug="plastik-pet",
+            defaults={"name": "Botol plastik PET", "group": "plastik"},
+        )
+        if not WastePrice.objects.filter(category=category).exists():
+            WastePrice.objects.create(
+                category=category,
+                valid_from=dt.date(2020, 1, 1),
+                buy_price=3000,
+                sell_price=4000,
+            )
+        Member.objects.bulk_create(
+            [
+                Member(
+                    posdaya=posdaya,
+                    sequence=n,
+                    account_number=f"BNC-99-{n:04d}",
+                    name=f"Nasabah {n}",
+                    joined_on=dt.date(2020, 1, 1),
+                )
+                for n in range(1, members + 1)
+            ],
+            batch_size=BATCH,
+        )
+        MemberSequence.objects.create(posdaya=posdaya, last_number=members)
+    member_ids = list(
+        Member.objects.filter(posdaya=posdaya)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    per_member = entries // len(member_ids)
+    start_day = today - dt.timedelta(days=per_member * 3)
+    # Entries as deposits of Rp 3.000 with every fourth a withdrawal of 2.000;
+    # deposit rows are created for 1 in 10 credits so reports have data.
+    balances = dict.fromkeys(member_ids, 0)
+    batch: list = []
+    deposits: list = []
+    for i in range(per_member):
+        day = start_day + dt.timedelta(days=i * 3)
+        for pk in member_ids:
+            if i % 4 == 3:
+                amount, kind = -2000, SavingsEntry.Kind.WITHDRAWAL
+            else:
+                amount, kind = 3000, SavingsEntry.Kind.DEPOSIT
+            balances[pk] += amount
+            batch.append(
+                SavingsEntry(
+                    member_id=pk, kind=kind, amount=amount, balance_after=balances[pk]
+                )
+            )
+            if kind == SavingsEntry.Kind.DEPOSIT and pk % 10 == 0:
+                deposits.append(
+                    Deposit(
+                        posdaya=posdaya,
+                        member_id=pk,
+                        idempotency_key=uuid.uuid4(),
+                        weighed_on=day,
+                        total_amount=3000,
+                    )
+                )
+            if len(batch) >= BATCH:
+                SavingsEntry.objects.bulk_create(batch)
+                batch = []
+        if len(deposits) >= BATCH:
+            Deposit.objects.bulk_create(deposits)
+            deposits = []
+    SavingsEntry.objects.bulk_create(batch)
+    Deposit.objects.bulk_create(deposits)
+    members_to_update = [Member(pk=pk, balance=b) for pk, b in balances.items()]
+    Member.objects.bulk_update(members_to_update, ["balance"], batch_size=BATCH)
+
+
+def _time(fn, repeat: int):
+    timings, queries = [], 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            fn()
+            timings.append((time.perf_counter() - started) * 1000)
+        queries = len(captured)
+    timings.sort()
+    p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+    return queries, statistics.median(timings), p95
+
+
+def measure(client, repeat: int = 20) -> list[tuple[str, int, float, float]]:
+    """Return (page, queries, median ms, p95 ms) for the three hot paths."""
+    from django.contrib.auth import get_user_model
+
+    from banksampah.models import Member, WasteCategory
+
+    user = get_user_model().objects.get(username="bench-petugas")
+    client.force_login(user)
+    members = Member.objects.filter(posdaya__slug=SLUG).order_by("pk")
+    member = members[members.count() // 2]
+    category = WasteCategory.objects.get(slug="plastik-pet")
+    base = f"/dasbor/{SLUG}/bank-sampah/"
+
+    def passbook():
+        response = client.get(base + f"nasabah/{member.pk}/?page=3")
+        assert response.status_code == 200
+
+    def confirm():
+        response = client.post(
+            base + "timbang/",
+            {
+                "member": member.pk,
+                "key": str(uuid.uuid4()),
+                "action": "confirm",
+                "lines-TOTAL_FORMS": "1",
+                "lines-INITIAL_FORMS": "0",
+                "lines-0-category": str(category.pk),
+                "lines-0-weight": str(Decimal("1.250")),
+            },
+        )
+        assert response.status_code == 302, response.status_code
+
+    def report():
+        response = client.get(base + "laporan/")
+        assert response.status_code == 200
+
+    rows = []
+    for name, fn in (
+        ("passbook page (staff)", passbook),
+        ("weighing confirmation", confirm),
+        ("weekly branch report", report),
+    ):
+        queries, median, p95 = _time(fn, repeat)
+        rows.append((name, queries, round(median, 1), round(p95, 1)))
+    return rows
