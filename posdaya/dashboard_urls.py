@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -6,6 +6,12 @@ app_name = "posdaya_dashboard"
 
 urlpatterns = [
     path("", views.DashboardHomeView.as_view(), name="home"),
+    path("induk/", views.IndukDashboardView.as_view(), name="induk"),
+    re_path(
+        r"^induk/ekspor/(?P<report>pendapatan|semua)\.(?P<fmt>csv|xlsx)$",
+        views.IndukExportView.as_view(),
+        name="induk_export",
+    ),
     path("induk/staf/", views.StaffListView.as_view(), name="staff_list"),
     path("induk/staf/<int:pk>/cabut/", views.RevokeRoleView.as_view(), name="revoke"),
     path(

@@ -161,3 +161,33 @@ class AuditFilterForm(forms.Form):
         if start and end and start > end:
             raise ValidationError(_("Tanggal awal harus sebelum tanggal akhir."))
         return data
+
+
+class ReportFilterForm(forms.Form):
+    """Date range (inclusive, Jakarta dates) and an optional POSDAYA."""
+
+    MAX_DAYS = 371  # a year of weeks
+
+    dari = forms.DateField(
+        label=_("Dari tanggal"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sampai = forms.DateField(
+        label=_("Sampai tanggal"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    posdaya = forms.ModelChoiceField(
+        label=_("POSDAYA"),
+        queryset=Posdaya.objects.order_by("name"),
+        required=False,
+        empty_label=_("Semua POSDAYA"),
+        to_field_name="slug",
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("dari"), data.get("sampai")
+        if start and end:
+            if start > end:
+                raise ValidationError(_("Tanggal awal harus sebelum tanggal akhir."))
+            if (end - start).days > self.MAX_DAYS:
+                raise ValidationError(_("Rentang laporan paling lama satu tahun."))
+        return data

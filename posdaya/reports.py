@@ -1,0 +1,426 @@
+"""Induk reports: every figure computed by database aggregation.
+
+Weeks run Monday to Sunday in Asia/Jakarta (the active time zone). Product
+income is the goods total of sub-orders that are paid and not cancelled, by the
+week they were paid; waste income is the total of pengepul sales, by the week of
+the sale. A query count never depends on the number of POSDAYA or weeks.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banksampah.models import (
+    Deposit,
+    DepositLine,
+    Member,
+    PengepulSale,
+    SavingsEntry,
+)
+from catalog.models import Product
+from orders.models import Order, OrderLine, SubOrder
+from orders.payments import REGISTRY as PAYMENT_METHODS
+from pasar.exports import Sheet
+
+from .models import Posdaya
+
+ZERO_KG = Decimal("0.000")
+
+
+def this_week(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """Return Monday and Sunday of the current week in Asia/Jakarta."""
+    today = today or timezone.localdate()
+    start = today - dt.timedelta(days=today.weekday())
+    return start, start + dt.timedelta(days=6)
+
+
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def weeks_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Return the Mondays of every week touching start..end."""
+    first, last = monday(start), monday(end)
+    return [first + dt.timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
+
+
+def _day_bounds(start: dt.date, end: dt.date):
+    """Aware datetimes for [start 00:00, end+1 00:00) in the current time zone."""
+    zone = timezone.get_current_timezone()
+    low = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
+    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return low, high
+
+
+def paid_suborders(*, start: dt.date, end: dt.date, posdaya: Posdaya | None = None):
+    """Sub-orders paid within start..end (Jakarta dates) and not cancelled."""
+    low, high = _day_bounds(start, end)
+    suborders = SubOrder.objects.filter(paid_at__gte=low, paid_at__lt=high).exclude(
+        status=SubOrder.Status.CANCELLED
+    )
+    if posdaya is not None:
+        suborders = suborders.filter(posdaya=posdaya)
+    return suborders
+
+
+def standing_deposits(*, start: dt.date, end: dt.date, posdaya: Posdaya | None = None):
+    """Deposits weighed within start..end that were not reversed."""
+    deposits = Deposit.objects.filter(
+        weighed_on__gte=start, weighed_on__lte=end
+    ).exclude(
+        Exists(
+            SavingsEntry.objects.filter(
+                deposit=OuterRef("pk"), kind=SavingsEntry.Kind.CORRECTION
+            )
+        )
+    )
+    if posdaya is not None:
+        deposits = deposits.filter(posdaya=posdaya)
+    return deposits
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return (
+            timezone.localtime(value).date()
+            if timezone.is_aware(value)
+            else value.date()
+        )
+    return value
+
+
+@dataclass
+class IncomeCell:
+    product: int = 0
+    waste: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.product + self.waste
+
+
+@dataclass
+class IncomeRow:
+    posdaya: Posdaya
+    cells: list[IncomeCell]
+
+    @property
+    def product(self) -> int:
+        return sum(c.product for c in self.cells)
+
+    @property
+    def waste(self) -> int:
+        return sum(c.waste for c in self.cells)
+
+    @property
+    def total(self) -> int:
+        return self.product + self.waste
+
+    @property
+    def weekly_average(self) -> int:
+        return round(self.total / len(self.cells)) if self.cells else 0
+
+
+@dataclass
+class IncomeReport:
+    start: dt.date
+    end: dt.date
+    weeks: list[dt.date]
+    rows: list[IncomeRow] = field(default_factory=list)
+
+    def week_totals(self) -> list[IncomeCell]:
+        return [
+            IncomeCell(
+                product=sum(r.cells[i].product for r in self.rows),
+                waste=sum(r.cells[i].waste for r in self.rows),
+            )
+            for i in range(len(self.weeks))
+        ]
+
+    @property
+    def product(self) -> int:
+        return sum(r.product for r in self.rows)
+
+    @property
+    def waste(self) -> int:
+        return sum(r.waste for r in self.rows)
+
+    @property
+    def total(self) -> int:
+        return self.product + self.waste
+
+
+def income_per_week(
+    *, start: dt.date, end: dt.date, posdaya: Posdaya | None = None
+) -> IncomeReport:
+    """Return income per POSDAYA per week, product and waste parts (3 queries)."""
+    weeks = weeks_between(start, end)
+    index = {week: i for i, week in enumerate(weeks)}
+    branches = Posdaya.objects.order_by("name")
+    if posdaya is not None:
+        branches = branches.filter(pk=posdaya.pk)
+    rows = {p.pk: IncomeRow(p, [IncomeCell() for _ in weeks]) for p in branches}
+    product = (
+        paid_suborders(start=start, end=end, posdaya=posdaya)
+        .annotate(week=TruncWeek("paid_at"))
+        .values("posdaya_id", "week")
+        .annotate(amount=Sum("items_total"))
+        .order_by()
+    )
+    for row in product:
+        rows[row["posdaya_id"]].cells[index[_as_date(row["week"])]].product = row[
+            "amount"
+        ]
+    sales = PengepulSale.objects.filter(sold_on__gte=start, sold_on__lte=end)
+    if posdaya is not None:
+        sales = sales.filter(posdaya=posdaya)
+    waste = (
+        sales.annotate(week=TruncWeek("sold_on"))
+        .values("posdaya_id", "week")
+        .annotate(amount=Sum("total_amount"))
+        .order_by()
+    )
+    for row in waste:
+        rows[row["posdaya_id"]].cells[index[_as_date(row["week"])]].waste = row[
+            "amount"
+        ]
+    return IncomeReport(start=start, end=end, weeks=weeks, rows=list(rows.values()))
+
+
+def sales_by_category(*, start, end, posdaya=None) -> list[dict]:
+    """Return units and Rupiah sold per product category (paid, not cancelled)."""
+    return list(
+        OrderLine.objects.filter(
+            suborder__in=paid_suborders(start=start, end=end, posdaya=posdaya)
+        )
+        .values("product__category__name")
+        .annotate(quantity=Sum("quantity"), amount=Sum("line_total"))
+        .order_by("-amount", "product__category__name")
+    )
+
+
+def top_products(*, start, end, posdaya=None, limit: int = 10) -> list[dict]:
+    """Return the best-selling products by units, then Rupiah."""
+    return list(
+        OrderLine.objects.filter(
+            suborder__in=paid_suborders(start=start, end=end, posdaya=posdaya)
+        )
+        .values("product_id", "product_name", "suborder__posdaya__name")
+        .annotate(quantity=Sum("quantity"), amount=Sum("line_total"))
+        .order_by("-quantity", "-amount", "product_name")[:limit]
+    )
+
+
+def orders_by_state(*, start, end, posdaya=None) -> list[dict]:
+    """Return how many orders were placed in the range, per current state."""
+    low, high = _day_bounds(start, end)
+    orders = Order.objects.filter(created_at__gte=low, created_at__lt=high)
+    if posdaya is not None:
+        orders = orders.filter(suborders__posdaya=posdaya).distinct()
+    counts = dict(
+        orders.values("status")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("status", "n")
+    )
+    return [
+        {"status": label, "count": counts.get(value, 0)}
+        for value, label in Order.Status.choices
+    ]
+
+
+def waste_by_category(*, start, end, posdaya=None) -> list[dict]:
+    """Return weight and Rupiah weighed per POSDAYA per waste category."""
+    return [
+        {**row, "weight": row["weight"].quantize(Decimal("0.001"))}
+        for row in DepositLine.objects.filter(
+            deposit__in=standing_deposits(start=start, end=end, posdaya=posdaya)
+        )
+        .values("deposit__posdaya__name", "category__name", "category__unit")
+        .annotate(weight=Sum("weight"), amount=Sum("amount"))
+        .order_by("deposit__posdaya__name", "category__name")
+    ]
+
+
+@dataclass
+class WeekAtAGlance:
+    start: dt.date
+    end: dt.date
+    sales: int
+    paid_suborders: int
+    awaiting_verification: int
+    awaiting_fulfilment: int
+    waste_weight: Decimal
+    waste_amount: int
+    new_members: int
+
+
+def week_at_a_glance(*, posdaya: Posdaya | None = None, today=None) -> WeekAtAGlance:
+    """Return this week's headline figures, for the induk or one POSDAYA."""
+    start, end = this_week(today)
+    sales = paid_suborders(start=start, end=end, posdaya=posdaya).aggregate(
+        amount=Sum("items_total"), n=Count("pk")
+    )
+    suborders = SubOrder.objects.all()
+    if posdaya is not None:
+        suborders = suborders.filter(posdaya=posdaya)
+    pending = suborders.aggregate(
+        verification=Count(
+            "order",
+            distinct=True,
+            filter=Q(order__status=Order.Status.AWAITING_VERIFICATION),
+        ),
+        fulfilment=Count(
+            "pk",
+            filter=Q(
+                status__in=[
+                    SubOrder.Status.NEW,
+                    SubOrder.Status.PROCESSING,
+                    SubOrder.Status.READY,
+                    SubOrder.Status.SHIPPED,
+                ]
+            )
+            & ~Q(order__status__in=[Order.Status.EXPIRED, Order.Status.CANCELLED])
+            # A prepaid order waits for its payment before anyone works on it.
+            & ~Q(
+                order__status__in=[
+                    Order.Status.AWAITING_PAYMENT,
+                    Order.Status.AWAITING_VERIFICATION,
+                ],
+                order__payment_method__in=[
+                    code for code, method in PAYMENT_METHODS.items() if method.prepaid
+                ],
+            ),
+        ),
+    )
+    waste = DepositLine.objects.filter(
+        deposit__in=standing_deposits(start=start, end=end, posdaya=posdaya),
+        category__unit="kg",
+    ).aggregate(weight=Sum("weight"))
+    waste_amount = standing_deposits(start=start, end=end, posdaya=posdaya).aggregate(
+        amount=Sum("total_amount")
+    )
+    members = Member.objects.filter(joined_on__gte=start, joined_on__lte=end)
+    if posdaya is not None:
+        members = members.filter(posdaya=posdaya)
+    return WeekAtAGlance(
+        start=start,
+        end=end,
+        sales=sales["amount"] or 0,
+        paid_suborders=sales["n"],
+        awaiting_verification=pending["verification"],
+        awaiting_fulfilment=pending["fulfilment"],
+        waste_weight=(waste["weight"] or ZERO_KG).quantize(Decimal("0.001")),
+        waste_amount=waste_amount["amount"] or 0,
+        new_members=members.count(),
+    )
+
+
+# --- exports: the same cells as the screen -----------------------------------
+
+
+def income_sheet(report: IncomeReport) -> Sheet:
+    columns = [_("POSDAYA")]
+    for week in report.weeks:
+        label = week.strftime("%d-%m-%Y")
+        columns += [
+            _("%(week)s produk") % {"week": label},
+            _("%(week)s sampah") % {"week": label},
+            _("%(week)s total") % {"week": label},
+        ]
+    columns += [_("Total produk"), _("Total sampah"), _("Total")]
+    rows = []
+    for row in report.rows:
+        cells = [row.posdaya.name]
+        for cell in row.cells:
+            cells += [cell.product, cell.waste, cell.total]
+        cells += [row.product, row.waste, row.total]
+        rows.append(cells)
+    totals = [_("Jumlah")]
+    for cell in report.week_totals():
+        totals += [cell.product, cell.waste, cell.total]
+    totals += [report.product, report.waste, report.total]
+    rows.append(totals)
+    return Sheet(_("Pendapatan per minggu"), columns, rows)
+
+
+def category_sheet(rows) -> Sheet:
+    return Sheet(
+        _("Penjualan per kategori"),
+        [_("Kategori"), _("Jumlah terjual"), _("Rupiah")],
+        [[r["product__category__name"], r["quantity"], r["amount"]] for r in rows],
+    )
+
+
+def top_products_sheet(rows) -> Sheet:
+    return Sheet(
+        _("Produk terlaris"),
+        [_("Produk"), _("POSDAYA"), _("Jumlah terjual"), _("Rupiah")],
+        [
+            [
+                r["product_name"],
+                r["suborder__posdaya__name"],
+                r["quantity"],
+                r["amount"],
+            ]
+            for r in rows
+        ],
+    )
+
+
+def states_sheet(rows) -> Sheet:
+    return Sheet(
+        _("Pesanan per status"),
+        [_("Status"), _("Jumlah pesanan")],
+        [[str(r["status"]), r["count"]] for r in rows],
+    )
+
+
+def waste_sheet(rows) -> Sheet:
+    return Sheet(
+        _("Sampah per jenis per POSDAYA"),
+        [_("POSDAYA"), _("Jenis sampah"), _("Satuan"), _("Berat"), _("Rupiah")],
+        [
+            [
+                r["deposit__posdaya__name"],
+                r["category__name"],
+                r["category__unit"],
+                r["weight"],
+                r["amount"],
+            ]
+            for r in rows
+        ],
+    )
+
+
+def pivot_waste(rows: list[dict]) -> dict:
+    """Lay waste_by_category rows out as POSDAYA × category for the screen."""
+    categories = sorted({(r["category__name"], r["category__unit"]) for r in rows})
+    table: dict[str, dict] = {}
+    for r in rows:
+        table.setdefault(r["deposit__posdaya__name"], {})[r["category__name"]] = r[
+            "weight"
+        ]
+    return {
+        "categories": categories,
+        "rows": [
+            (name, [cells.get(c, ZERO_KG) for c, _unit in categories])
+            for name, cells in sorted(table.items())
+        ],
+    }
+
+
+LOW_STOCK = 2
+
+
+def low_stock_products(posdaya: Posdaya, *, threshold: int = LOW_STOCK, limit=10):
+    """Return the POSDAYA's published products with `threshold` units or fewer."""
+    return list(
+        Product.objects.filter(
+            posdaya=posdaya, status=Product.Status.PUBLISHED, stock__lte=threshold
+        ).order_by("stock", "name")[:limit]
+    )
