@@ -3,6 +3,8 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
+from catalog.selectors import storefront_products
+
 from .models import Membership
 from .permissions import PosdayaRoleRequiredMixin, StaffRequiredMixin
 from .selectors import active_posdaya, is_koordinator, posdaya_for_user, roles_at
@@ -22,6 +24,11 @@ class PosdayaDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(active_posdaya(), slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["products"] = storefront_products(self.object)
+        return context
 
 
 class DashboardMixin:
