@@ -38,7 +38,7 @@ class ProductListView(TemplateView):
         context.update(
             filter=product_filter,
             page_obj=page,
-            products=page.object_list,
+            products=list(page.object_list),
             query=self.request.GET.get("q", "").strip(),
             show_category_filter="kategori" in product_filter.filters,
         )
