@@ -101,6 +101,15 @@ class Product(TimeStampedModel):
                 fields=["category", "status", "-published_at", "-id"],
                 name="product_category_newest",
             ),
+            # A price filter or sort within one POSDAYA or category.
+            models.Index(
+                fields=["posdaya", "status", "price", "id"],
+                name="product_posdaya_price",
+            ),
+            models.Index(
+                fields=["category", "status", "price", "id"],
+                name="product_category_price",
+            ),
         ]
 
     def __str__(self):

@@ -65,6 +65,14 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['category', 'status', '-published_at', '-id'], name='product_category_newest'),
         ),
         migrations.AddIndex(
+            model_name='product',
+            index=models.Index(fields=['posdaya', 'status', 'price', 'id'], name='product_posdaya_price'),
+        ),
+        migrations.AddIndex(
+            model_name='product',
+            index=models.Index(fields=['category', 'status', 'price', 'id'], name='product_category_price'),
+        ),
+        migrations.AddIndex(
             model_name='productimage',
             index=models.Index(fields=['product', 'position', 'id'], name='productimage_order'),
         ),
