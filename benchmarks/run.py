@@ -154,6 +154,15 @@ def catalog_pages() -> list[tuple[str, str]]:
             "/produk/?kategori=tas&posdaya=bahagia&harga_min=20000"
             "&harga_max=150000&tersedia=1&urut=termurah",
         ),
+        (
+            "/produk/?harga_min=20000&harga_max=150000",
+            "/produk/?harga_min=20000&harga_max=150000",
+        ),
+        ("/produk/?tersedia=1&urut=termahal", "/produk/?tersedia=1&urut=termahal"),
+        (
+            "/produk/?posdaya=bahagia&urut=termurah",
+            "/produk/?posdaya=bahagia&urut=termurah",
+        ),
         ("/produk/?urut=terlaris&page=40", "/produk/?urut=terlaris&page=40"),
         ("/kategori/tas/", "/kategori/tas/"),
         ("product page", product.get_absolute_url()),

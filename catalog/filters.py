@@ -41,8 +41,7 @@ class ProductFilter(django_filters.FilterSet):
     )
     harga_min = django_filters.NumberFilter(
         label=_("Harga minimum"),
-        field_name="price",
-        lookup_expr="gte",
+        method="filter_minimum_price",
         min_value=0,
         max_value=100_000_000,
         widget=forms.NumberInput(
@@ -51,8 +50,7 @@ class ProductFilter(django_filters.FilterSet):
     )
     harga_max = django_filters.NumberFilter(
         label=_("Harga maksimum"),
-        field_name="price",
-        lookup_expr="lte",
+        method="filter_maximum_price",
         min_value=0,
         max_value=100_000_000,
         widget=forms.NumberInput(
@@ -78,6 +76,12 @@ class ProductFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return selectors.search_products(queryset, value)
+
+    def filter_minimum_price(self, queryset, name, value):
+        return selectors.filter_price(queryset, minimum=int(value), maximum=None)
+
+    def filter_maximum_price(self, queryset, name, value):
+        return selectors.filter_price(queryset, minimum=None, maximum=int(value))
 
     def filter_available(self, queryset, name, value):
         return queryset.filter(stock__gt=0) if value else queryset

@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from posdaya.models import Posdaya
+from posdaya.selectors import active_posdaya
 
 from .models import Category, Product, ProductImage, ProductMaterial, StockMovement
 
@@ -39,8 +40,12 @@ def ordered_images() -> Prefetch:
 
 def public_products() -> QuerySet[Product]:
     """Return the products the public may see: published, of an active POSDAYA."""
+    # A subquery rather than a join on posdaya.is_active: with the join,
+    # SQLite drives the query from the 16 POSDAYA rows and sorts every product
+    # instead of walking the sort index and stopping after one page.
     return Product.objects.filter(
-        status=Product.Status.PUBLISHED, posdaya__is_active=True
+        status=Product.Status.PUBLISHED,
+        posdaya__in=active_posdaya().values("pk"),
     )
 
 
@@ -95,6 +100,24 @@ def search_products(queryset: QuerySet[Product], query: str) -> QuerySet[Product
             | Q(category__name__icontains=word)
             | Q(posdaya__name__icontains=word)
         )
+    return queryset
+
+
+def filter_price(
+    queryset: QuerySet[Product], *, minimum: int | None, maximum: int | None
+) -> QuerySet[Product]:
+    """Keep products priced within [minimum, maximum] (either may be None).
+
+    The comparison is on `price + 0` on purpose: it keeps the planner on the
+    index of the chosen sort (which stops after one page) instead of a price
+    range index that then has to sort tens of thousands of rows. SQLite, which
+    cannot see bound values, otherwise always picks the range.
+    """
+    queryset = queryset.alias(price_value=F("price") + 0)
+    if minimum is not None:
+        queryset = queryset.filter(price_value__gte=minimum)
+    if maximum is not None:
+        queryset = queryset.filter(price_value__lte=maximum)
     return queryset
 
 

@@ -66,11 +66,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='product',
-            index=models.Index(fields=['posdaya', 'status', 'price', 'id'], name='product_posdaya_price'),
+            index=models.Index(fields=['category', 'status', 'price', 'id'], name='product_category_price'),
         ),
         migrations.AddIndex(
             model_name='product',
-            index=models.Index(fields=['category', 'status', 'price', 'id'], name='product_category_price'),
+            index=models.Index(fields=['status', 'posdaya', 'category', 'price', 'stock'], name='product_pub_filters'),
         ),
         migrations.AddIndex(
             model_name='productimage',
