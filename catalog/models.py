@@ -1,6 +1,7 @@
 """Crafts made from household waste, listed by each POSDAYA."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -67,6 +68,12 @@ class Product(TimeStampedModel):
     # maintained by the orders services with F() updates.
     sold_count = models.PositiveIntegerField(_("terjual"), default=0)
     published_at = models.DateTimeField(_("ditayangkan"), null=True, blank=True)
+    # PostgreSQL's full-text document of name + description, kept up to date by
+    # a database trigger (migration 0002) so search never rebuilds it per row.
+    # Always NULL on SQLite, which searches with LIKE instead.
+    search_document = SearchVectorField(
+        _("dokumen pencarian"), null=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("produk")

@@ -4,12 +4,7 @@ Every public listing starts from `public_products()`; every dashboard lookup
 starts from `products_for_branch(posdaya)`, so another POSDAYA's product is a 404.
 """
 
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    TrigramWordSimilarity,
-)
+from django.contrib.postgres.search import SearchQuery, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 
@@ -46,7 +41,7 @@ def public_products() -> QuerySet[Product]:
     return Product.objects.filter(
         status=Product.Status.PUBLISHED,
         posdaya__in=active_posdaya().values("pk"),
-    )
+    ).defer("search_document")
 
 
 def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
@@ -54,53 +49,47 @@ def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
     return queryset.select_related("posdaya").prefetch_related(ordered_images())
 
 
-def search_vector() -> SearchVector:
-    """Return the full-text document of a product (matches the GIN index)."""
-    return SearchVector("name", "description", config="simple")
-
-
 def search_products(queryset: QuerySet[Product], query: str) -> QuerySet[Product]:
-    """Narrow `queryset` to products matching `query`, best matches annotated.
+    """Narrow `queryset` to products matching `query`.
 
-    PostgreSQL: full-text search on name and description, trigram word
-    similarity on the name (so a typo like "dompett" still finds "Dompet"), and
-    the names of categories and POSDAYA. SQLite: every word must appear in the
-    name, description, category or POSDAYA name.
+    A product matches on its own text, or when its category or POSDAYA name
+    matches the whole query. The matching categories and POSDAYA are looked up
+    first (two small queries) so that PostgreSQL can combine indexes.
+    PostgreSQL: full-text search on name and description plus trigram word
+    similarity on the name (so a typo like "dompett" still finds "Dompet"),
+    annotated with `relevance`. SQLite: every word must appear in the name or
+    description.
     """
     query = " ".join(query.split())[:100]
     if not query:
         return queryset
-    if connection.vendor == "postgresql":
+    postgres = connection.vendor == "postgresql"
+    name_matches = Q(name__icontains=query)
+    if postgres:
+        name_matches |= Q(name__trigram_word_similar=query)
+    category_ids = list(
+        Category.objects.filter(name_matches).values_list("pk", flat=True)
+    )
+    posdaya_ids = list(
+        Posdaya.objects.filter(name_matches).values_list("pk", flat=True)
+    )
+    by_group = Q(category__in=category_ids) | Q(posdaya__in=posdaya_ids)
+    if postgres:
         search_query = SearchQuery(query, search_type="websearch", config="simple")
-        categories = Category.objects.filter(
-            Q(name__icontains=query) | Q(name__trigram_word_similar=query)
-        ).values("pk")
-        branches = Posdaya.objects.filter(
-            Q(name__icontains=query) | Q(name__trigram_word_similar=query)
-        ).values("pk")
         return (
-            queryset.annotate(
-                search_document=search_vector(),
-            )
-            .filter(
+            queryset.filter(
                 Q(search_document=search_query)
                 | Q(name__trigram_word_similar=query)
-                | Q(category__in=categories)
-                | Q(posdaya__in=branches)
+                | by_group
             )
-            .annotate(
-                relevance=SearchRank(F("search_document"), search_query)
-                + TrigramWordSimilarity(query, "name")
-            )
+            # Ranking by the name alone is cheap (no document to rebuild per
+            # row) and puts products named like the query first.
+            .annotate(relevance=TrigramWordSimilarity(query, "name"))
         )
+    by_text = Q()
     for word in query.split()[:8]:
-        queryset = queryset.filter(
-            Q(name__icontains=word)
-            | Q(description__icontains=word)
-            | Q(category__name__icontains=word)
-            | Q(posdaya__name__icontains=word)
-        )
-    return queryset
+        by_text &= Q(name__icontains=word) | Q(description__icontains=word)
+    return queryset.filter(by_text | by_group)
 
 
 def filter_price(

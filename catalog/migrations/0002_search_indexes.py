@@ -2,36 +2,44 @@
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.operations import TrigramExtension
-from django.contrib.postgres.search import SearchVector
+import django.contrib.postgres.search
 from django.db import migrations, models
 
 
 def postgres_search_indexes():
-    # Must match catalog.selectors.search_vector() exactly, or PostgreSQL
-    # will not use the index.
     return [
-        GinIndex(
-            SearchVector("name", "description", config="simple"),
-            name="product_search_fts",
-        ),
+        GinIndex(fields=["search_document"], name="product_search_fts"),
         GinIndex(OpClass("name", name="gin_trgm_ops"), name="product_name_trgm"),
     ]
 
 
-def add_search_indexes(apps, schema_editor):
+def add_search(apps, schema_editor):
+    """PostgreSQL: a trigger keeps search_document; GIN indexes for search."""
     if schema_editor.connection.vendor != "postgresql":
         return
+    schema_editor.execute(
+        """
+        CREATE TRIGGER catalog_product_search_document
+            BEFORE INSERT OR UPDATE OF name, description ON catalog_product
+            FOR EACH ROW EXECUTE FUNCTION tsvector_update_trigger(
+                search_document, 'pg_catalog.simple', name, description);
+        UPDATE catalog_product SET name = name;
+        """
+    )
     Product = apps.get_model("catalog", "Product")
     for index in postgres_search_indexes():
         schema_editor.add_index(Product, index)
 
 
-def remove_search_indexes(apps, schema_editor):
+def remove_search(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     Product = apps.get_model("catalog", "Product")
     for index in postgres_search_indexes():
         schema_editor.remove_index(Product, index)
+    schema_editor.execute(
+        "DROP TRIGGER IF EXISTS catalog_product_search_document ON catalog_product;"
+    )
 
 
 class Migration(migrations.Migration):
@@ -44,6 +52,11 @@ class Migration(migrations.Migration):
     operations = [
         # A no-op on SQLite (CreateExtension checks the vendor).
         TrigramExtension(),
+        migrations.AddField(
+            model_name='product',
+            name='search_document',
+            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True, verbose_name='dokumen pencarian'),
+        ),
         migrations.AddIndex(
             model_name='product',
             index=models.Index(fields=['status', '-published_at', '-id'], name='product_pub_newest'),
@@ -76,5 +89,5 @@ class Migration(migrations.Migration):
             model_name='productimage',
             index=models.Index(fields=['product', 'position', 'id'], name='productimage_order'),
         ),
-        migrations.RunPython(add_search_indexes, remove_search_indexes, elidable=False),
+        migrations.RunPython(add_search, remove_search, elidable=False),
     ]

@@ -82,3 +82,19 @@ def test_demo_catalog(settings):
     assert not products.filter(images__isnull=True).exists()
     assert min(products.values_list("price", flat=True)) >= 10000
     assert max(products.values_list("price", flat=True)) <= 250000
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+@pytest.mark.django_db
+def test_search_document_follows_renames_on_postgresql(posdaya, pengelola, client):
+    product = ProductFactory(posdaya=posdaya, name="Tas Kopi", description="")
+    assert client.get("/produk/", {"q": "lampion"}).context["products"] == []
+    services.update_product(
+        product=product,
+        by=pengelola,
+        category=product.category,
+        name="Lampion Sachet",
+        price=product.price,
+    )
+    found = client.get("/produk/", {"q": "lampion"}).context["products"]
+    assert [p.pk for p in found] == [product.pk]
