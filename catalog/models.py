@@ -1,6 +1,7 @@
 """Crafts made from household waste, listed by each POSDAYA."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -67,6 +68,12 @@ class Product(TimeStampedModel):
     # maintained by the orders services with F() updates.
     sold_count = models.PositiveIntegerField(_("terjual"), default=0)
     published_at = models.DateTimeField(_("ditayangkan"), null=True, blank=True)
+    # PostgreSQL's full-text document of name + description, kept up to date by
+    # a database trigger (migration 0002) so search never rebuilds it per row.
+    # Always NULL on SQLite, which searches with LIKE instead.
+    search_document = SearchVectorField(
+        _("dokumen pencarian"), null=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("produk")
@@ -78,6 +85,39 @@ class Product(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(price__gt=0), name="product_price_positive"
+            ),
+        ]
+        # One index per public sort, each led by status, and one per filter that
+        # narrows by a foreign key, so the first page of any listing reads a
+        # few index entries instead of sorting 100,000 rows. PostgreSQL also
+        # gets GIN indexes for search (migration 0002, not expressible here
+        # for SQLite).
+        indexes = [
+            models.Index(
+                fields=["status", "-published_at", "-id"], name="product_pub_newest"
+            ),
+            models.Index(fields=["status", "price", "id"], name="product_pub_price"),
+            models.Index(
+                fields=["status", "-sold_count", "-id"], name="product_pub_bestseller"
+            ),
+            models.Index(
+                fields=["posdaya", "status", "-published_at", "-id"],
+                name="product_posdaya_newest",
+            ),
+            models.Index(
+                fields=["category", "status", "-published_at", "-id"],
+                name="product_category_newest",
+            ),
+            # Sorting a category by price.
+            models.Index(
+                fields=["category", "status", "price", "id"],
+                name="product_category_price",
+            ),
+            # Covers the COUNT(*) of a filtered listing, so counting any
+            # combination of filters reads the index, not 100,000 rows.
+            models.Index(
+                fields=["status", "posdaya", "category", "price", "stock"],
+                name="product_pub_filters",
             ),
         ]
 
@@ -111,6 +151,11 @@ class ProductImage(TimeStampedModel):
         verbose_name = _("foto produk")
         verbose_name_plural = _("foto produk")
         ordering = ["position", "id"]
+        indexes = [
+            models.Index(
+                fields=["product", "position", "id"], name="productimage_order"
+            )
+        ]
 
     def __str__(self):
         return self.alt_text or str(self.product)

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from . import views
+from . import sitemaps, views
 
 handler400 = "pasar.views.error_400"
 handler403 = "pasar.views.error_403"
@@ -15,6 +15,10 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "tentang/",
@@ -30,9 +34,11 @@ urlpatterns = [
     path("", include("banksampah.urls")),
     path("akun/", include("allauth.urls")),
     path("posdaya/", include("posdaya.urls")),
+    path("", include("catalog.urls")),
     # Dashboard: literal sections (induk, pembayaran) before <posdaya> slugs.
     path("dasbor/", include("orders.dashboard_urls")),
     path("dasbor/", include("banksampah.dashboard_urls")),
+    path("dasbor/", include("catalog.dashboard_urls")),
     path("dasbor/", include("posdaya.dashboard_urls")),
     path("admin/", admin.site.urls),
 ]

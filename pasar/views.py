@@ -5,6 +5,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.generic import TemplateView
 
+from catalog import selectors as catalog_selectors
 from posdaya.selectors import active_posdaya
 
 
@@ -14,6 +15,8 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["posdaya_list"] = active_posdaya()
+        context["new_products"] = catalog_selectors.new_products()
+        context["categories"] = catalog_selectors.categories()
         return context
 
 

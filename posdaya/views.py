@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from catalog.selectors import storefront_products
 from pasar.charts import Series, horizontal_bars
 from pasar.exports import csv_response, xlsx_response
 from pasar.selectors import audit_entries
@@ -51,6 +52,11 @@ class PosdayaDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(active_posdaya(), slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["products"] = storefront_products(self.object)
+        return context
 
 
 class DashboardMixin:

@@ -141,3 +141,36 @@ class MemberFactory(factory.django.DjangoModelFactory):
             model_class.objects.filter(pk=member.pk).update(is_active=False)
             member.is_active = False
         return member
+
+
+# ---- catalog ----
+
+
+class ProductImageFactory(factory.django.DjangoModelFactory):
+    """A photo row with tiny image files (no re-encoding: fast for big lists).
+
+    Real uploads go through `catalog.services.add_product_image`.
+    """
+
+    class Meta:
+        model = "catalog.ProductImage"
+
+    product = factory.SubFactory(ProductFactory)
+    original = factory.django.ImageField(width=40, height=40, format="WEBP")
+    small = factory.django.ImageField(width=40, height=40, format="WEBP")
+    large = factory.django.ImageField(width=40, height=40, format="WEBP")
+    small_width = 400
+    small_height = 400
+    large_width = 1200
+    large_height = 1200
+    alt_text = factory.LazyAttribute(lambda image: image.product.name)
+    position = factory.Sequence(lambda n: n)
+
+
+class ProductMaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.ProductMaterial"
+
+    product = factory.SubFactory(ProductFactory)
+    waste_category = factory.SubFactory(WasteCategoryFactory)
+    kg_per_unit = "0.150"

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db.models import Count, Sum
 
 from banksampah.models import DepositLine, Member, PengepulSale, WastePrice
+from catalog.models import Product
 from orders.models import DeliveryZone, Order, SubOrder
 from posdaya.models import Membership, Posdaya
 
@@ -105,6 +106,18 @@ def test_bank_sampah_history_is_consistent_and_shows_the_paper_numbers(
     user = django_user_model.objects.get(username="nasabah-demo")
     body = client_for(user).get("/tabungan/").content.decode()
     assert nasabah.account_number in body
+
+
+def test_catalog(seeded):
+    products = Product.objects.all()
+    assert products.count() == 120
+    assert products.filter(status="draft").count() == 7
+    # Some run out; the orders demo restocks what it sold out itself.
+    assert products.filter(stock=0, status="published").exists()
+    assert products.values("posdaya").distinct().count() == 16
+    assert not products.filter(images__isnull=True).exists()
+    assert min(products.values_list("price", flat=True)) >= 10000
+    assert max(products.values_list("price", flat=True)) <= 250000
 
 
 def test_orders_in_every_state(seeded):

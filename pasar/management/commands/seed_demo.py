@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 # Each app's demo module exposes `seed()`; order matters (later steps use earlier).
-DEMO_STEPS = ["posdaya.demo", "banksampah.demo", "orders.demo"]
+DEMO_STEPS = ["posdaya.demo", "banksampah.demo", "catalog.demo", "orders.demo"]
 
 
 class Command(BaseCommand):

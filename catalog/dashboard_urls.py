@@ -1,0 +1,45 @@
+"""Branch product management, relative to `/dasbor/`."""
+
+from django.urls import path
+
+from .views import dashboard
+
+app_name = "catalog_dashboard"
+
+urlpatterns = [
+    path(
+        "<slug:posdaya>/produk/",
+        dashboard.ProductListView.as_view(),
+        name="product_list",
+    ),
+    path(
+        "<slug:posdaya>/produk/baru/",
+        dashboard.ProductCreateView.as_view(),
+        name="product_create",
+    ),
+    path(
+        "<slug:posdaya>/produk/<int:pk>/",
+        dashboard.ProductEditView.as_view(),
+        name="product_edit",
+    ),
+    path(
+        "<slug:posdaya>/produk/<int:pk>/status/",
+        dashboard.ProductStatusView.as_view(),
+        name="product_status",
+    ),
+    path(
+        "<slug:posdaya>/produk/<int:pk>/foto/",
+        dashboard.ProductImagesView.as_view(),
+        name="product_images",
+    ),
+    path(
+        "<slug:posdaya>/produk/<int:pk>/foto/<int:image_pk>/",
+        dashboard.ProductImageActionView.as_view(),
+        name="product_image_action",
+    ),
+    path(
+        "<slug:posdaya>/produk/<int:pk>/stok/",
+        dashboard.ProductStockView.as_view(),
+        name="product_stock",
+    ),
+]

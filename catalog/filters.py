@@ -1,0 +1,101 @@
+"""The shopper's catalog filters, kept in the URL (`?kategori=tas&urut=termurah`)."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from posdaya.selectors import active_posdaya
+
+from . import selectors
+from .models import Product
+
+SORT_CHOICES = [
+    ("terbaru", _("Terbaru")),
+    ("termurah", _("Termurah")),
+    ("termahal", _("Termahal")),
+    ("terlaris", _("Terlaris")),
+]
+
+
+class ProductFilter(django_filters.FilterSet):
+    """Search, filters and sort; an invalid value is ignored, never an error."""
+
+    q = django_filters.CharFilter(
+        label=_("Cari"), method="filter_search", max_length=100
+    )
+    kategori = django_filters.ModelChoiceFilter(
+        label=_("Kategori"),
+        field_name="category",
+        to_field_name="slug",
+        queryset=selectors.categories(),
+        empty_label=_("Semua kategori"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    posdaya = django_filters.ModelChoiceFilter(
+        label=_("POSDAYA"),
+        field_name="posdaya",
+        to_field_name="slug",
+        queryset=active_posdaya(),
+        empty_label=_("Semua POSDAYA"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    harga_min = django_filters.NumberFilter(
+        label=_("Harga minimum"),
+        method="filter_minimum_price",
+        min_value=0,
+        max_value=100_000_000,
+        widget=forms.NumberInput(
+            attrs={"class": "form-control", "inputmode": "numeric", "step": 1000}
+        ),
+    )
+    harga_max = django_filters.NumberFilter(
+        label=_("Harga maksimum"),
+        method="filter_maximum_price",
+        min_value=0,
+        max_value=100_000_000,
+        widget=forms.NumberInput(
+            attrs={"class": "form-control", "inputmode": "numeric", "step": 1000}
+        ),
+    )
+    tersedia = django_filters.BooleanFilter(
+        label=_("Hanya yang tersedia"),
+        method="filter_available",
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    urut = django_filters.ChoiceFilter(
+        label=_("Urutkan"),
+        choices=SORT_CHOICES,
+        method="filter_sort",
+        empty_label=None,
+        widget=forms.Select(attrs={"class": "form-select", "data-autosubmit": ""}),
+    )
+
+    class Meta:
+        model = Product
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        return selectors.search_products(queryset, value)
+
+    def filter_minimum_price(self, queryset, name, value):
+        return selectors.filter_price(queryset, minimum=int(value), maximum=None)
+
+    def filter_maximum_price(self, queryset, name, value):
+        return selectors.filter_price(queryset, minimum=None, maximum=int(value))
+
+    def filter_available(self, queryset, name, value):
+        return queryset.filter(stock__gt=0) if value else queryset
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # applied last, in `sorted_qs`, after every filter
+
+    @property
+    def sorted_qs(self):
+        """Return the filtered products in the chosen order."""
+        queryset = self.qs  # validates the form; invalid fields are left out
+        cleaned = getattr(self.form, "cleaned_data", {})
+        return selectors.sort_products(
+            queryset,
+            cleaned.get("urut") or None,
+            searching=bool(cleaned.get("q")),
+        )

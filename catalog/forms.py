@@ -1,0 +1,191 @@
+"""Forms of the branch product pages: input shape and messages only."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from banksampah.models import WasteCategory
+from pasar.uploads import open_image
+
+from .models import Category, Product
+from .services import MAX_IMAGES_PER_PRODUCT, MaterialLine
+
+IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several photos in one input; each is decoded to check it is a real image."""
+
+    widget = MultipleImageInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"accept": IMAGE_ACCEPT, "multiple": True})
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > MAX_IMAGES_PER_PRODUCT:
+            raise ValidationError(
+                _("Paling banyak %(count)s foto sekaligus."),
+                params={"count": MAX_IMAGES_PER_PRODUCT},
+            )
+        errors = []
+        cleaned = []
+        for upload in files:
+            upload = super().clean(upload, initial)
+            try:
+                open_image(upload)
+            except ValidationError as error:
+                errors.append(
+                    ValidationError(
+                        _("%(name)s: %(reason)s"),
+                        params={"name": upload.name, "reason": error.messages[0]},
+                    )
+                )
+            else:
+                cleaned.append(upload)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+class ProductForm(forms.ModelForm):
+    """Name, category, price, weight, description; stock only when creating."""
+
+    stock = forms.IntegerField(
+        label=_("Stok awal"), min_value=0, max_value=100_000, initial=0
+    )
+    images = MultipleImageField(
+        label=_("Foto"),
+        help_text=_("JPEG, PNG atau WebP. Boleh pilih beberapa foto sekaligus."),
+    )
+    publish = forms.BooleanField(
+        label=_("Langsung tayangkan"), required=False, initial=True
+    )
+
+    class Meta:
+        model = Product
+        fields = ["name", "category", "price", "weight_grams", "description"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "price": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+            "weight_grams": forms.NumberInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, creating: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.order_by("order", "name")
+        self.fields["price"].min_value = 1
+        self.fields["price"].max_value = 100_000_000
+        if not creating:
+            del self.fields["stock"]
+            del self.fields["publish"]
+            del self.fields["images"]
+
+
+class MaterialForm(forms.Form):
+    waste_category = forms.ModelChoiceField(
+        label=_("Jenis sampah"),
+        queryset=WasteCategory.objects.filter(is_active=True).order_by("order", "name"),
+        required=False,
+    )
+    kg_per_unit = forms.DecimalField(
+        label=_("kg per unit"),
+        min_value=0.001,
+        max_digits=8,
+        decimal_places=3,
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        category, kg = cleaned.get("waste_category"), cleaned.get("kg_per_unit")
+        if category and kg is None and "kg_per_unit" not in self.errors:
+            self.add_error("kg_per_unit", _("Isi berat per unit."))
+        if kg is not None and not category:
+            self.add_error("waste_category", _("Pilih jenis sampah."))
+        return cleaned
+
+
+class BaseMaterialFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            category = form.cleaned_data.get("waste_category")
+            if category in seen:
+                raise ValidationError(_("Setiap jenis sampah cukup satu baris."))
+            if category:
+                seen.add(category)
+
+    def material_lines(self) -> list[MaterialLine]:
+        """Return the filled-in, not deleted lines."""
+        lines = []
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            category = form.cleaned_data.get("waste_category")
+            if category:
+                lines.append(MaterialLine(category, form.cleaned_data["kg_per_unit"]))
+        return lines
+
+
+MaterialFormSet = forms.formset_factory(
+    MaterialForm, formset=BaseMaterialFormSet, extra=2, can_delete=True, max_num=10
+)
+
+
+def material_initial(product: Product) -> list[dict]:
+    """Return the formset rows of a product's current materials."""
+    return [
+        {"waste_category": m.waste_category, "kg_per_unit": m.kg_per_unit}
+        for m in product.materials.select_related("waste_category")
+    ]
+
+
+class ImageUploadForm(forms.Form):
+    images = MultipleImageField(label=_("Tambah foto"))
+
+    def clean_images(self):
+        images = self.cleaned_data["images"]
+        if not images:
+            raise ValidationError(_("Pilih minimal satu foto."))
+        return images
+
+
+class StockAdjustmentForm(forms.Form):
+    quantity = forms.IntegerField(
+        label=_("Perubahan stok"),
+        help_text=_("Positif untuk menambah, negatif untuk mengurangi, mis. -2."),
+        min_value=-100_000,
+        max_value=100_000,
+    )
+    reason = forms.CharField(
+        label=_("Alasan"),
+        max_length=200,
+        help_text=_("Mis. produksi baru, barang rusak, hitung ulang."),
+    )
+
+    def clean_quantity(self):
+        quantity = self.cleaned_data["quantity"]
+        if quantity == 0:
+            raise ValidationError(_("Jumlah perubahan stok tidak boleh nol."))
+        return quantity
+
+
+class ProductStatusForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            ("publish", "publish"),
+            ("unpublish", "unpublish"),
+            ("archive", "archive"),
+        ]
+    )

@@ -1,0 +1,201 @@
+"""Reads of the catalog: what the public sees, and what a POSDAYA manages.
+
+Every public listing starts from `public_products()`; every dashboard lookup
+starts from `products_for_branch(posdaya)`, so another POSDAYA's product is a 404.
+"""
+
+from django.contrib.postgres.search import SearchQuery, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import F, Prefetch, Q, QuerySet
+
+from posdaya.models import Posdaya
+from posdaya.selectors import active_posdaya
+
+from .models import Category, Product, ProductImage, ProductMaterial, StockMovement
+
+PAGE_SIZE = 24
+HOME_NEW_PRODUCTS = 8
+RELATED_PRODUCTS = 4
+STOREFRONT_PRODUCTS = 24
+
+# Sort keys shown to shoppers → ORDER BY; each has an index led by status.
+SORTS = {
+    "terbaru": ("-published_at", "-id"),
+    "termurah": ("price", "id"),
+    "termahal": ("-price", "-id"),
+    "terlaris": ("-sold_count", "-id"),
+}
+DEFAULT_SORT = "terbaru"
+
+
+def ordered_images() -> Prefetch:
+    """Return the prefetch that loads product photos in display order."""
+    return Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+
+
+def public_products() -> QuerySet[Product]:
+    """Return the products the public may see: published, of an active POSDAYA."""
+    # A subquery rather than a join on posdaya.is_active: with the join,
+    # SQLite drives the query from the 16 POSDAYA rows and sorts every product
+    # instead of walking the sort index and stopping after one page.
+    return Product.objects.filter(
+        status=Product.Status.PUBLISHED,
+        posdaya__in=active_posdaya().values("pk"),
+    ).defer("search_document")
+
+
+def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    """Return `queryset` with what a product card shows, in a fixed query count."""
+    return queryset.select_related("posdaya").prefetch_related(ordered_images())
+
+
+def search_products(queryset: QuerySet[Product], query: str) -> QuerySet[Product]:
+    """Narrow `queryset` to products matching `query`.
+
+    A product matches on its own text, or when its category or POSDAYA name
+    matches the whole query. The matching categories and POSDAYA are looked up
+    first (two small queries) so that PostgreSQL can combine indexes.
+    PostgreSQL: full-text search on name and description plus trigram word
+    similarity on the name (so a typo like "dompett" still finds "Dompet"),
+    annotated with `relevance`. SQLite: every word must appear in the name or
+    description.
+    """
+    query = " ".join(query.split())[:100]
+    if not query:
+        return queryset
+    postgres = connection.vendor == "postgresql"
+    name_matches = Q(name__icontains=query)
+    if postgres:
+        name_matches |= Q(name__trigram_word_similar=query)
+    category_ids = list(
+        Category.objects.filter(name_matches).values_list("pk", flat=True)
+    )
+    posdaya_ids = list(
+        Posdaya.objects.filter(name_matches).values_list("pk", flat=True)
+    )
+    by_group = Q(category__in=category_ids) | Q(posdaya__in=posdaya_ids)
+    if postgres:
+        search_query = SearchQuery(query, search_type="websearch", config="simple")
+        return (
+            queryset.filter(
+                Q(search_document=search_query)
+                | Q(name__trigram_word_similar=query)
+                | by_group
+            )
+            # Ranking by the name alone is cheap (no document to rebuild per
+            # row) and puts products named like the query first.
+            .annotate(relevance=TrigramWordSimilarity(query, "name"))
+        )
+    by_text = Q()
+    for word in query.split()[:8]:
+        by_text &= Q(name__icontains=word) | Q(description__icontains=word)
+    return queryset.filter(by_text | by_group)
+
+
+def filter_price(
+    queryset: QuerySet[Product], *, minimum: int | None, maximum: int | None
+) -> QuerySet[Product]:
+    """Keep products priced within [minimum, maximum] (either may be None).
+
+    The comparison is on `price + 0` on purpose: it keeps the planner on the
+    index of the chosen sort (which stops after one page) instead of a price
+    range index that then has to sort tens of thousands of rows. SQLite, which
+    cannot see bound values, otherwise always picks the range.
+    """
+    queryset = queryset.alias(price_value=F("price") + 0)
+    if minimum is not None:
+        queryset = queryset.filter(price_value__gte=minimum)
+    if maximum is not None:
+        queryset = queryset.filter(price_value__lte=maximum)
+    return queryset
+
+
+def sort_products(
+    queryset: QuerySet[Product], sort: str | None, *, searching: bool = False
+) -> QuerySet[Product]:
+    """Order by a shopper's sort key; by relevance when searching without one."""
+    if not sort and searching and connection.vendor == "postgresql":
+        return queryset.order_by("-relevance", "-id")
+    return queryset.order_by(*SORTS.get(sort or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
+
+
+def get_public_product(slug: str) -> Product:
+    """Return one public product with its maker, photos and materials.
+
+    Raises Product.DoesNotExist when it is not public.
+    """
+    return (
+        public_products()
+        .select_related("posdaya", "category")
+        .prefetch_related(
+            ordered_images(),
+            Prefetch(
+                "materials",
+                queryset=ProductMaterial.objects.select_related(
+                    "waste_category"
+                ).order_by("waste_category__order", "waste_category__name"),
+            ),
+        )
+        .get(slug=slug)
+    )
+
+
+def related_products(product: Product, limit: int = RELATED_PRODUCTS) -> list[Product]:
+    """Return other public products of the same category, newest first."""
+    return list(
+        product_cards(
+            public_products()
+            .filter(category_id=product.category_id)
+            .exclude(pk=product.pk)
+            .order_by(*SORTS[DEFAULT_SORT])
+        )[:limit]
+    )
+
+
+def new_products(limit: int = HOME_NEW_PRODUCTS) -> list[Product]:
+    """Return the newest public products for the home page."""
+    return list(product_cards(public_products().order_by(*SORTS["terbaru"]))[:limit])
+
+
+def categories() -> QuerySet[Category]:
+    """Return every category in display order."""
+    return Category.objects.order_by("order", "name")
+
+
+def storefront_products(
+    posdaya: Posdaya, limit: int = STOREFRONT_PRODUCTS
+) -> list[Product]:
+    """Return one POSDAYA's newest public products for its storefront."""
+    return list(
+        product_cards(
+            public_products().filter(posdaya=posdaya).order_by(*SORTS["terbaru"])
+        )[:limit]
+    )
+
+
+def products_for_branch(posdaya: Posdaya) -> QuerySet[Product]:
+    """Return every product of one POSDAYA, whatever its status (dashboard)."""
+    return Product.objects.filter(posdaya=posdaya).select_related("category")
+
+
+def search_branch_products(
+    posdaya: Posdaya, *, query: str = "", status: str = ""
+) -> QuerySet[Product]:
+    """Return one POSDAYA's products for its dashboard list, newest change first."""
+    queryset = products_for_branch(posdaya).prefetch_related(ordered_images())
+    if status in Product.Status.values:
+        queryset = queryset.filter(status=status)
+    for word in query.split()[:8]:
+        queryset = queryset.filter(
+            Q(name__icontains=word) | Q(description__icontains=word)
+        )
+    return queryset.order_by("-updated_at", "-id")
+
+
+def stock_movements(product: Product, limit: int = 50) -> list[StockMovement]:
+    """Return the latest stock movements of a product, with who made them."""
+    return list(
+        StockMovement.objects.filter(product=product)
+        .select_related("by")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -1,0 +1,318 @@
+"""Writes to the catalog: products, their photos, materials and stock."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from pasar.audit import record_audit
+from pasar.models import AuditLog
+from pasar.uploads import (
+    MAX_SIDE,
+    Rendition,
+    open_image,
+    random_name,
+    webp_rendition,
+)
+
+from .models import Category, Product, ProductImage, ProductMaterial, StockMovement
+
+SMALL_SIDE = 400
+LARGE_SIDE = 1200
+MAX_IMAGES_PER_PRODUCT = 10
+
+
+class CatalogError(Exception):
+    """A catalog change that cannot be made; the message is for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class StockTooLowError(CatalogError):
+    """An adjustment would take stock below zero."""
+
+
+@dataclass(frozen=True)
+class MaterialLine:
+    """One waste material a product is made of."""
+
+    waste_category: object  # banksampah.WasteCategory
+    kg_per_unit: Decimal
+
+
+def unique_product_slug(*, name: str, posdaya) -> str:
+    """Return a free slug made of the product and POSDAYA names."""
+    base = slugify(f"{name} {posdaya.slug}")[:120] or "produk"
+    slug, number = base, 2
+    while Product.objects.filter(slug=slug).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+def _set_materials(*, product: Product, materials: list[MaterialLine]) -> None:
+    ProductMaterial.objects.filter(product=product).delete()
+    ProductMaterial.objects.bulk_create(
+        ProductMaterial(
+            product=product,
+            waste_category=line.waste_category,
+            kg_per_unit=line.kg_per_unit,
+        )
+        for line in materials
+    )
+
+
+@transaction.atomic
+def create_product(
+    *,
+    posdaya,
+    category: Category,
+    name: str,
+    price: int,
+    by,
+    description: str = "",
+    stock: int = 0,
+    weight_grams: int = 250,
+    publish: bool = False,
+    materials: list[MaterialLine] | None = None,
+    images: list | None = None,
+) -> Product:
+    """Create a product (draft unless `publish`), its materials, photos and stock.
+
+    The starting stock is recorded as a stock adjustment, like any other.
+    """
+    product = Product.objects.create(
+        posdaya=posdaya,
+        category=category,
+        name=name,
+        slug=unique_product_slug(name=name, posdaya=posdaya),
+        description=description,
+        price=price,
+        stock=0,
+        weight_grams=weight_grams,
+    )
+    _set_materials(product=product, materials=materials or [])
+    for upload in images or []:
+        add_product_image(product=product, upload=upload, by=by)
+    if stock:
+        adjust_stock(product=product, quantity=stock, reason=_("Stok awal"), by=by)
+    if publish:
+        publish_product(product=product, by=by)
+    product.refresh_from_db()
+    return product
+
+
+@transaction.atomic
+def update_product(
+    *,
+    product: Product,
+    by,
+    category: Category,
+    name: str,
+    price: int,
+    description: str = "",
+    weight_grams: int = 250,
+    materials: list[MaterialLine] | None = None,
+) -> Product:
+    """Change a product's details; a price change is written to the audit log.
+
+    The slug stays, so shared links keep working after a rename. Stock is not
+    changed here: use `adjust_stock`.
+    """
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    old_price = product.price
+    product.category = category
+    product.name = name
+    product.price = price
+    product.description = description
+    product.weight_grams = weight_grams
+    product.save()
+    if materials is not None:
+        _set_materials(product=product, materials=materials)
+    if old_price != price:
+        record_audit(
+            actor=by,
+            action=AuditLog.Action.PRICE_CHANGE,
+            target=product,
+            posdaya=product.posdaya,
+            before={"price": old_price},
+            after={"price": price},
+        )
+    return product
+
+
+def _set_status(*, product: Product, status: str) -> Product:
+    product.status = status
+    fields = ["status", "updated_at"]
+    if status == Product.Status.PUBLISHED and product.published_at is None:
+        product.published_at = timezone.now()
+        fields.append("published_at")
+    product.save(update_fields=fields)
+    return product
+
+
+@transaction.atomic
+def publish_product(*, product: Product, by) -> Product:
+    """Show a product to the public; the first publication dates it as new."""
+    return _set_status(product=product, status=Product.Status.PUBLISHED)
+
+
+@transaction.atomic
+def archive_product(*, product: Product, by) -> Product:
+    """Hide a product from the public for good (kept for old orders)."""
+    return _set_status(product=product, status=Product.Status.ARCHIVED)
+
+
+@transaction.atomic
+def unpublish_product(*, product: Product, by) -> Product:
+    """Take a product back to draft: hidden from the public, still editable."""
+    return _set_status(product=product, status=Product.Status.DRAFT)
+
+
+@transaction.atomic
+def add_product_image(
+    *, product: Product, upload, by, alt_text: str = ""
+) -> ProductImage:
+    """Validate an uploaded photo and store it with its small and large WebP.
+
+    The file is decoded (not trusted by name), re-encoded without metadata and
+    saved under random names. Raises ValidationError with the reason.
+    """
+    if product.images.count() >= MAX_IMAGES_PER_PRODUCT:
+        raise ValidationError(
+            _("Paling banyak %(count)s foto per produk.")
+            % {"count": MAX_IMAGES_PER_PRODUCT},
+            code="too_many",
+        )
+    image = open_image(upload)
+    original = webp_rendition(image, MAX_SIDE, quality=85)
+    # A photo already within a rendition's size would encode to the same
+    # picture again: copy the bytes instead (WebP encoding is the slow part).
+    longest = max(image.size)
+    large = (
+        _copy(original) if longest <= LARGE_SIDE else webp_rendition(image, LARGE_SIDE)
+    )
+    small = _copy(large) if longest <= SMALL_SIDE else webp_rendition(image, SMALL_SIDE)
+    last = product.images.aggregate(last=Max("position"))["last"]
+    return ProductImage.objects.create(
+        product=product,
+        original=original.file,
+        large=large.file,
+        large_width=large.width,
+        large_height=large.height,
+        small=small.file,
+        small_width=small.width,
+        small_height=small.height,
+        alt_text=(alt_text or product.name)[:160],
+        position=0 if last is None else last + 1,
+    )
+
+
+def _copy(rendition: Rendition) -> Rendition:
+    rendition.file.seek(0)
+    data = rendition.file.read()
+    rendition.file.seek(0)
+    return Rendition(
+        ContentFile(data, name=random_name("webp")), rendition.width, rendition.height
+    )
+
+
+@transaction.atomic
+def reorder_product_images(*, product: Product, image_ids: list[int], by) -> None:
+    """Put the product's photos in the given order; the first is the cover.
+
+    Ids not belonging to the product are ignored; photos not named keep their
+    relative order after the named ones.
+    """
+    images = list(product.images.select_for_update().order_by("position", "id"))
+    by_id = {image.pk: image for image in images}
+    ordered = [by_id[pk] for pk in dict.fromkeys(image_ids) if pk in by_id]
+    ordered += [image for image in images if image not in ordered]
+    for position, image in enumerate(ordered):
+        if image.position != position:
+            image.position = position
+            image.save(update_fields=["position", "updated_at"])
+
+
+@transaction.atomic
+def move_product_image(*, image: ProductImage, up: bool, by) -> None:
+    """Move one photo a place earlier (`up`) or later."""
+    ids = list(
+        image.product.images.order_by("position", "id").values_list("pk", flat=True)
+    )
+    index = ids.index(image.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(ids):
+        ids[index], ids[other] = ids[other], ids[index]
+    reorder_product_images(product=image.product, image_ids=ids, by=by)
+
+
+@transaction.atomic
+def delete_product_image(*, image: ProductImage, by) -> None:
+    """Remove a photo; its files are deleted once the transaction commits."""
+    files = [image.original, image.small, image.large]
+    storage_names = [(f.storage, f.name) for f in files if f.name]
+    image.delete()
+
+    def remove_files():
+        for storage, name in storage_names:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
+
+
+@transaction.atomic
+def adjust_stock(
+    *,
+    product: Product,
+    quantity: int,
+    reason: str,
+    by,
+    kind: str = StockMovement.Kind.ADJUSTMENT,
+) -> StockMovement:
+    """Add (or with a negative quantity remove) stock, never below zero.
+
+    One conditional UPDATE does the change, so two adjustments at once cannot
+    oversell; the movement and an audit row record who, how much and why.
+    Raises StockTooLowError when the stock would go below zero.
+    """
+    if quantity == 0:
+        raise CatalogError(_("Jumlah perubahan stok tidak boleh nol."))
+    changed = Product.objects.filter(
+        pk=product.pk, stock__gte=max(0, -quantity)
+    ).update(stock=F("stock") + quantity, updated_at=timezone.now())
+    if not changed:
+        current = Product.objects.values_list("stock", flat=True).get(pk=product.pk)
+        raise StockTooLowError(
+            _("Stok tidak cukup: sisa %(stock)s, akan dikurangi %(quantity)s.")
+            % {"stock": current, "quantity": -quantity}
+        )
+    stock_after = Product.objects.values_list("stock", flat=True).get(pk=product.pk)
+    movement = StockMovement.objects.create(
+        product=product,
+        kind=kind,
+        quantity=quantity,
+        stock_after=stock_after,
+        reason=reason[:200],
+        by=by if by is not None and by.is_authenticated else None,
+    )
+    if kind == StockMovement.Kind.ADJUSTMENT:
+        record_audit(
+            actor=by,
+            action=AuditLog.Action.STOCK_ADJUSTMENT,
+            target=product,
+            posdaya=product.posdaya,
+            before={"stock": stock_after - quantity},
+            after={"stock": stock_after},
+            note=reason,
+        )
+    product.stock = stock_after
+    return movement

@@ -1,0 +1,1 @@
+"""Catalog views: `public` for shoppers, `dashboard` for the POSDAYA staff."""
