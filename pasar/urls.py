@@ -25,6 +25,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="pasar/about.html"),
         name="about",
     ),
+    path("dampak/", views.ImpactView.as_view(), name="impact"),
     path(
         "panduan/",
         TemplateView.as_view(template_name="pasar/guide.html"),

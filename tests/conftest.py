@@ -16,6 +16,16 @@ def _english_off(settings):
     settings.LANGUAGE_CODE = "id"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (impact figures, rate limits…)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def posdaya(db):
     return PosdayaFactory(name="POSDAYA Bahagia", slug="bahagia", code="BHG")
