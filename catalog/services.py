@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from pasar.audit import record_audit
 from pasar.models import AuditLog
+from pasar.pagecache import invalidates_public_pages
 from pasar.uploads import (
     MAX_SIDE,
     Rendition,
@@ -71,6 +72,7 @@ def _set_materials(*, product: Product, materials: list[MaterialLine]) -> None:
 
 
 @transaction.atomic
+@invalidates_public_pages
 def create_product(
     *,
     posdaya,
@@ -111,6 +113,7 @@ def create_product(
 
 
 @transaction.atomic
+@invalidates_public_pages
 def update_product(
     *,
     product: Product,
@@ -149,6 +152,7 @@ def update_product(
     return product
 
 
+@invalidates_public_pages
 def _set_status(*, product: Product, status: str) -> Product:
     product.status = status
     fields = ["status", "updated_at"]
@@ -178,6 +182,7 @@ def unpublish_product(*, product: Product, by) -> Product:
 
 
 @transaction.atomic
+@invalidates_public_pages
 def add_product_image(
     *, product: Product, upload, by, alt_text: str = ""
 ) -> ProductImage:
@@ -226,6 +231,7 @@ def _copy(rendition: Rendition) -> Rendition:
 
 
 @transaction.atomic
+@invalidates_public_pages
 def reorder_product_images(*, product: Product, image_ids: list[int], by) -> None:
     """Put the product's photos in the given order; the first is the cover.
 
@@ -243,6 +249,7 @@ def reorder_product_images(*, product: Product, image_ids: list[int], by) -> Non
 
 
 @transaction.atomic
+@invalidates_public_pages
 def move_product_image(*, image: ProductImage, up: bool, by) -> None:
     """Move one photo a place earlier (`up`) or later."""
     ids = list(
@@ -256,6 +263,7 @@ def move_product_image(*, image: ProductImage, up: bool, by) -> None:
 
 
 @transaction.atomic
+@invalidates_public_pages
 def delete_product_image(*, image: ProductImage, by) -> None:
     """Remove a photo; its files are deleted once the transaction commits."""
     files = [image.original, image.small, image.large]
@@ -270,6 +278,7 @@ def delete_product_image(*, image: ProductImage, by) -> None:
 
 
 @transaction.atomic
+@invalidates_public_pages
 def adjust_stock(
     *,
     product: Product,

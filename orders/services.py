@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Product, StockMovement
 from pasar.audit import record_audit
 from pasar.models import AuditLog
+from pasar.pagecache import invalidates_public_pages
 
 from . import emails, settlement
 from .models import (
@@ -238,6 +239,7 @@ def amount_due(order: Order) -> int:
 # --- placing -----------------------------------------------------------------
 
 
+@invalidates_public_pages
 def place_order(
     *,
     quantities: dict[int, int],
@@ -496,6 +498,7 @@ def _lock_pending_proof(proof_id: int) -> tuple[Order, PaymentProof]:
     return order, proof
 
 
+@invalidates_public_pages
 def approve_payment(*, proof_id: int, by) -> Order:
     """Approve a proof of transfer: the order and its active sub-orders are paid."""
     with transaction.atomic():
@@ -567,6 +570,7 @@ def reject_payment(*, proof_id: int, by, reason: str) -> Order:
     return order
 
 
+@invalidates_public_pages
 def mark_suborder_paid(*, suborder: SubOrder, by) -> SubOrder:
     """Record cash received by the POSDAYA on handover (bayar di tempat)."""
     with transaction.atomic():
@@ -651,6 +655,7 @@ def advance_suborder(
     return suborder
 
 
+@invalidates_public_pages
 def cancel_suborder(*, suborder: SubOrder, by, reason: str) -> SubOrder:
     """Cancel one POSDAYA's part with a reason; its stock goes back on sale."""
     reason = (reason or "").strip()
@@ -668,6 +673,7 @@ def cancel_suborder(*, suborder: SubOrder, by, reason: str) -> SubOrder:
 REFUND_TRANSITIONS = {**SUBORDER_TRANSITIONS, SS.COMPLETED: {SS.CANCELLED}}
 
 
+@invalidates_public_pages
 def refund_suborder(*, suborder: SubOrder, by, reason: str) -> SubOrder:
     """Refund a completed sub-order: stock back, settlement credit reversed."""
     reason = (reason or "").strip()
@@ -709,6 +715,7 @@ def _cancel_locked(
 # --- expiry ------------------------------------------------------------------
 
 
+@invalidates_public_pages
 def expire_order_if_due(*, order_id: int, now: datetime | None = None) -> bool:
     """Expire one unpaid transfer order past its deadline and release its stock.
 
@@ -737,6 +744,7 @@ def expire_order_if_due(*, order_id: int, now: datetime | None = None) -> bool:
     return True
 
 
+@invalidates_public_pages
 def expire_due_orders(*, now: datetime | None = None, limit: int = 1000) -> int:
     """Expire every due order (one transaction each); return how many expired."""
     now = now or timezone.now()

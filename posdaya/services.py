@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from pasar.audit import record_audit
 from pasar.models import AuditLog
+from pasar.pagecache import invalidates_public_pages
 
 from .models import Membership, Posdaya
 
@@ -146,6 +147,7 @@ def _password_set_link(user, request) -> str:
     return f"https://{get_current_site(None).domain}{path}"
 
 
+@invalidates_public_pages
 def update_posdaya(*, posdaya: Posdaya, data: dict, by) -> Posdaya:
     """Save profile changes, auditing the before and after values."""
     before = {field: getattr(posdaya, field) for field in PROFILE_FIELDS}
@@ -167,6 +169,7 @@ def update_posdaya(*, posdaya: Posdaya, data: dict, by) -> Posdaya:
     return posdaya
 
 
+@invalidates_public_pages
 def set_posdaya_active(*, posdaya: Posdaya, active: bool, by) -> Posdaya:
     """Open or close a POSDAYA; closing hides its products, keeps its data."""
     with transaction.atomic():

@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so a cached page still gets every header and the CSRF cookie above.
+    "pasar.pagecache.AnonymousPageCacheMiddleware",
 ]
 
 # Content-Security-Policy: everything from our own origin; no inline script or
@@ -155,6 +157,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Whole-page cache of public pages for visitors without a session.
+PASAR_PAGE_CACHE = env.bool("PASAR_PAGE_CACHE", default=True)
 PASAR_BENCH_FLOOR = env.bool("PASAR_BENCH_FLOOR", default=False)
 PASAR_SERVE_MEDIA = env.bool("PASAR_SERVE_MEDIA", default=False)
 PRIVATE_MEDIA_ROOT = Path(

@@ -22,4 +22,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_RATE_LIMITS = False
+# Query-count tests measure the real work; tests/pasar/test_pagecache.py turns
+# the page cache on.
+PASAR_PAGE_CACHE = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -5,6 +5,8 @@ import importlib
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from pasar.pagecache import invalidate_public_pages
+
 # Each app's demo module exposes `seed()`; order matters (later steps use earlier).
 DEMO_STEPS = ["posdaya.demo", "banksampah.demo", "catalog.demo", "orders.demo"]
 
@@ -37,6 +39,7 @@ class Command(BaseCommand):
                 if step == "posdaya.demo":
                     accounts = result
                 self.stdout.write(f"  {step}: ok")
+        invalidate_public_pages()
         if not options["quiet_accounts"]:
             self.stdout.write("")
             self.stdout.write("Demo accounts (password: demo12345):")
