@@ -36,7 +36,7 @@ format: install
 # Refresh the English catalogue after marking new strings (then translate them).
 messages: install
 	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=benchmarks --ignore=tests
-	$(PY) manage.py compilemessages -l en --ignore=.venv
+	$(PY) manage.py compilemessages -l en -l id --ignore=.venv
 
 bench: install
 	$(PY) benchmarks/run.py $(BENCH_ARGS)

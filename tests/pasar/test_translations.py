@@ -71,3 +71,14 @@ def test_catalogue_holds_exactly_the_marked_strings(tmp_path):
     committed = {key(e) for e in polib.pofile(str(PO)) if not e.obsolete}
     assert sorted(fresh - committed, key=str) == [], "run `make messages`"
     assert sorted(committed - fresh, key=str) == [], "run `make messages`"
+
+
+def test_indonesian_overrides_for_django_strings_are_compiled():
+    from django.utils import translation
+
+    po_path = ROOT / "locale/id/LC_MESSAGES/django.po"
+    po = {e.msgid: e.msgstr for e in polib.pofile(str(po_path)) if e.translated()}
+    mo = {e.msgid: e.msgstr for e in polib.mofile(str(po_path.with_suffix(".mo")))}
+    assert {k: v for k, v in mo.items() if k} == po
+    with translation.override("id"):
+        assert translation.gettext("- Select an option -") == "- Pilih salah satu -"
