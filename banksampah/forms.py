@@ -3,6 +3,8 @@
 import uuid
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -99,6 +101,15 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 class MemberForm(forms.ModelForm):
     whatsapp = PhoneField(required=False)
+    user = forms.CharField(
+        label=_("Akun untuk membaca buku tabungan"),
+        required=False,
+        max_length=150,
+        help_text=_(
+            "Nama pengguna atau email akun Pasar Bahagia milik nasabah (boleh "
+            "kosong). Dengan akun ini nasabah dapat melihat tabungannya di /tabungan/."
+        ),
+    )
 
     class Meta:
         model = Member
@@ -109,6 +120,27 @@ class MemberForm(forms.ModelForm):
         self.fields["name"].widget.attrs["autofocus"] = True
         if self.instance.pk is None:
             del self.fields["is_active"]
+        elif self.instance.user_id:
+            self.initial["user"] = self.instance.user.get_username()
+
+    def clean_user(self):
+        value = self.cleaned_data["user"].strip()
+        if not value:
+            return None
+        User = get_user_model()
+        user = (
+            User.objects.filter(username__iexact=value).first()
+            or User.objects.filter(email__iexact=value).first()
+        )
+        if user is None:
+            raise ValidationError(
+                _("Akun %(account)s tidak ditemukan. Minta nasabah mendaftar dulu.")
+                % {"account": value}
+            )
+        taken = Member.objects.filter(user=user).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(_("Akun ini sudah terhubung ke buku tabungan lain."))
+        return user
 
 
 class MemberSearchForm(forms.Form):
