@@ -14,6 +14,7 @@ urlpatterns = [
         views.ZoneUpdateView.as_view(),
         name="zone_update",
     ),
+    path("induk/pesanan/", views.OrderOverviewView.as_view(), name="order_overview"),
     path(
         "induk/setelmen/",
         views.SettlementOverviewView.as_view(),

@@ -259,3 +259,22 @@ def settlement_entries(posdaya):
     return SettlementEntry.objects.filter(posdaya=posdaya).select_related(
         "suborder__order", "by"
     )
+
+
+def all_orders(*, status: str = "", query: str = "") -> QuerySet[Order]:
+    """Return every order for the koordinator, newest first, with its parts."""
+    orders = Order.objects.all()
+    if status:
+        orders = orders.filter(status=status)
+    if query:
+        orders = orders.filter(
+            Q(code__icontains=query)
+            | Q(name__icontains=query)
+            | Q(phone__contains=query)
+        )
+    return orders.prefetch_related(
+        Prefetch(
+            "suborders",
+            queryset=SubOrder.objects.select_related("posdaya").order_by("pk"),
+        )
+    ).order_by("-created_at", "-id")

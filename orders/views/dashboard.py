@@ -27,9 +27,10 @@ from ..forms import (
     RejectPaymentForm,
     SubOrderTransitionForm,
 )
-from ..models import DeliveryZone, PaymentProof, SubOrder
+from ..models import DeliveryZone, Order, PaymentProof, SubOrder
 from ..payments import get_payment_method
 from ..selectors import (
+    all_orders,
     order_detail_queryset,
     proofs_for_review,
     settlement_balances,
@@ -371,4 +372,27 @@ class SettlementStatementView(PengelolaRequiredMixin, DashboardMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["balance"] = balance_of(self.posdaya)
+        return context
+
+
+class OrderOverviewView(KoordinatorRequiredMixin, DashboardMixin, ListView):
+    """Every order across the 16 POSDAYA, for the koordinator."""
+
+    template_name = "orders/dashboard/order_overview.html"
+    context_object_name = "orders"
+    paginate_by = 30
+
+    def get_status(self) -> str:
+        status = self.request.GET.get("status", "")
+        return status if status in Order.Status.values else ""
+
+    def get_queryset(self):
+        query = self.request.GET.get("q", "").strip()[:40]
+        return all_orders(status=self.get_status(), query=query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["status"] = self.get_status()
+        context["statuses"] = Order.Status.choices
+        context["q"] = self.request.GET.get("q", "").strip()[:40]
         return context

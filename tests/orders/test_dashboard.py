@@ -265,3 +265,33 @@ def test_suborder_list_queries_are_fixed(
         make_order({product: 1})
     with django_assert_num_queries(9):
         client.get(url)
+
+
+def test_koordinator_order_overview(
+    actors, order, cod_order, koordinator, django_assert_num_queries
+):
+    from tests.conftest import status_matrix
+
+    assert status_matrix(actors, "/dasbor/induk/pesanan/") == {
+        "anonymous": "login",
+        "shopper": 404,
+        "other_staff": 404,
+        "own_staff": 404,
+        "koordinator": 200,
+    }
+    client = client_for(koordinator)
+    page = client.get("/dasbor/induk/pesanan/")
+    assert [o.code for o in page.context["orders"]] == [cod_order.code, order.code]
+    html = page.content.decode()
+    part = order.suborders.get(posdaya__slug="flamboyan")
+    assert f'/dasbor/flamboyan/pesanan/{part.pk}/"' in html
+    found = client.get("/dasbor/induk/pesanan/", {"q": order.code.lower()})
+    assert [o.code for o in found.context["orders"]] == [order.code]
+    by_state = client.get("/dasbor/induk/pesanan/", {"status": "menunggu_pembayaran"})
+    assert {o.status for o in by_state.context["orders"]} == {"menunggu_pembayaran"}
+    junk = client.get("/dasbor/induk/pesanan/", {"status": "zzz", "q": "x" * 500})
+    assert junk.status_code == 200
+    client.get("/dasbor/induk/pesanan/")
+    # session, user, koordinator, switcher, count, page of orders, their parts
+    with django_assert_num_queries(7):
+        client.get("/dasbor/induk/pesanan/")
