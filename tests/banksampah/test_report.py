@@ -97,7 +97,7 @@ def test_page_csv_and_xlsx_show_the_same_numbers(posdaya, week, pengelola):
     assert response["Content-Disposition"] == (
         'attachment; filename="bank-sampah-bahagia-20250303-20250309.csv"'
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert ["Botol plastik PET", "kg", "3.833", "11499"] in rows
     assert ["Kardus", "kg", "4.000", "6000"] in rows
     assert ["Total", "", "7.833", "17499"] in rows
@@ -107,12 +107,18 @@ def test_page_csv_and_xlsx_show_the_same_numbers(posdaya, week, pengelola):
     assert ["Nasabah yang menyetor", "2"] in rows
     assert ["BHG-07-0001", "Ibu Siti Aminah", "1", "13500"] in rows
     response = client.get("/dasbor/bahagia/bank-sampah/laporan/xlsx/" + query)
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Ringkasan", "Per jenis sampah", "Penyetor teratas"]
+    values = [
+        list(row)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+    ]
     assert ["Botol plastik PET", "kg", 3.833, 11499] in values
     assert ["Total", None, 7.833, 17499] in values
-    assert ["Rupiah dikreditkan ke nasabah", 17499, None, None] in values
-    assert ["Penjualan ke pengepul (Rp)", 12000, None, None] in values
+    assert ["Rupiah dikreditkan ke nasabah", 17499] in values
+    assert ["Penjualan ke pengepul (Rp)", 12000] in values
+    assert ["BHG-07-0001", "Ibu Siti Aminah", 1, 13500] in values
 
 
 def test_default_range_is_this_week_and_bad_range_keeps_it(posdaya, pengelola):
