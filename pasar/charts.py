@@ -26,7 +26,7 @@ def horizontal_bars(
     value_format: Callable[[float], str] = _grouped,
 ) -> str:
     """Return an accessible SVG with one stacked horizontal bar per label."""
-    row_height, label_width, chart_width, gap = 26, 150, 330, 6
+    row_height, label_width, chart_width, gap = 28, 170, 300, 6
     totals = [sum(s.values[i] for s in series) for i in range(len(labels))]
     top = max(totals, default=0) or 1
     rows = []
@@ -59,11 +59,12 @@ def horizontal_bars(
             "title": title,
             "rows": rows,
             "legend": [
-                {"label": s.label, "color": PALETTE[i], "x": 150 + i * 140}
+                {"label": s.label, "color": PALETTE[i], "x": label_width + i * 150}
                 for i, s in enumerate(series)
             ],
             "height": len(labels) * row_height + 34,
             "width": label_width + chart_width + 90,
             "bar_height": row_height - gap,
+            "label_x": label_width - 5,
         },
     )

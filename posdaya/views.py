@@ -316,6 +316,7 @@ class IndukDashboardView(KoordinatorRequiredMixin, DashboardMixin, TemplateView)
         form, filters = report_filters(self.request)
         report = build_induk_report(**filters)
         income = report["income"]
+        weeks = len(income.weeks)
         context.update(
             report,
             filter_form=form,
@@ -324,10 +325,10 @@ class IndukDashboardView(KoordinatorRequiredMixin, DashboardMixin, TemplateView)
             income_chart=horizontal_bars(
                 [row.posdaya.name for row in income.rows],
                 [
-                    Series(_("Produk"), [row.product for row in income.rows]),
-                    Series(_("Sampah"), [row.waste for row in income.rows]),
+                    Series(_("Produk"), [row.product / weeks for row in income.rows]),
+                    Series(_("Sampah"), [row.waste / weeks for row in income.rows]),
                 ],
-                title=_("Pendapatan per POSDAYA (Rp)"),
+                title=_("Rata-rata pendapatan per minggu per POSDAYA (Rp)"),
             ),
             waste_pivot=reports.pivot_waste(report["waste"]),
             query=self.request.GET.urlencode(),

@@ -57,6 +57,6 @@ def test_bar_chart_svg_scales_to_largest_total():
     )
     assert svg.startswith('<svg class="chart"')
     assert 'aria-label="Pendapatan"' in svg
-    assert 'width="165.0"' in svg  # 100 of 200 → half of 330 px
-    assert 'width="82.5"' in svg  # 50 of 200
+    assert 'width="150.0"' in svg  # 100 of 200 → half of 300 px
+    assert 'width="75.0"' in svg  # 50 of 200
     assert svg.count("<rect") == 2 + 3  # legend + three non-empty segments
