@@ -74,11 +74,14 @@ def assert_accessible(page) -> None:
     results = Axe().run(page)
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(node["target"][0] for node in v["nodes"][:3])
+        + "; ".join(
+            f"{node['target'][0]} [{node.get('failureSummary', '').splitlines()[-1]}]"
+            for node in v["nodes"][:3]
+        )
         for v in results.response["violations"]
         if v["impact"] in {"serious", "critical"}
     ]
-    assert serious == [], page.url
+    assert serious == [], f"{page.url}: " + " | ".join(serious)
 
 
 def sign_in(page, username: str, password: str) -> None:
