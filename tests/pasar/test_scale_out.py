@@ -137,11 +137,22 @@ class Shopper(requests.Session):
         return self.cookies.get("csrftoken")
 
 
-def test_cart_checkout_and_order_page_across_two_servers(redis_url, scale_database):
+def test_cart_checkout_and_order_page_across_two_servers(
+    redis_url, scale_database, tmp_path
+):
     url, redis_client = redis_url
     env = server_environment(
         scale_database,
-        {"REDIS_URL": url, "PASAR_BENCH_FLOOR": "0", "PASAR_SERVE_MEDIA": "0"},
+        {
+            "REDIS_URL": url,
+            "PASAR_BENCH_FLOOR": "0",
+            "PASAR_SERVE_MEDIA": "0",
+            # Static files collected apart: the worktree's staticfiles/ may be
+            # read by another test run at the same moment.
+            "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "PASAR_PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
+        },
     )
     for command in (["migrate", "--noinput", "-v0"], ["shell", "-c", SEED]):
         subprocess.run(  # noqa: S603
