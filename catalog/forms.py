@@ -138,8 +138,16 @@ class BaseMaterialFormSet(forms.BaseFormSet):
         return lines
 
 
+# absolute_max: a forged TOTAL_FORMS would otherwise build (and render) up to
+# max_num + 1000 forms per request.
 MaterialFormSet = forms.formset_factory(
-    MaterialForm, formset=BaseMaterialFormSet, extra=2, can_delete=True, max_num=10
+    MaterialForm,
+    formset=BaseMaterialFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=10,
+    absolute_max=10,
+    validate_max=True,
 )
 
 

@@ -185,7 +185,8 @@ def search_branch_products(
     queryset = products_for_branch(posdaya).prefetch_related(ordered_images())
     if status in Product.Status.values:
         queryset = queryset.filter(status=status)
-    for word in query.split()[:8]:
+    # PostgreSQL refuses NUL in a text parameter (DataError, a 500): drop it.
+    for word in query.replace("\x00", " ").split()[:8]:
         queryset = queryset.filter(
             Q(name__icontains=word) | Q(description__icontains=word)
         )

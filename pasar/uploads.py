@@ -22,6 +22,24 @@ ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 # Far above any phone photo (a 50 MP camera is 50M pixels), far below a bomb.
 MAX_PIXELS = 60_000_000
 MAX_SIDE = 2400  # the stored "original" is resized to at most this
+# Markup or server code hidden in an otherwise valid file (a "polyglot"): a browser
+# sniffing the bytes, or a misconfigured server, could run it. Camera trailers
+# (motion photos, maker notes) are binary and pass; re-encoding drops them anyway.
+HIDDEN_CODE = (
+    b"<?php",
+    b"<?=",
+    b"<script",
+    b"<html",
+    b"<!doctype",
+    b"<svg",
+    b"<iframe",
+    b"<body",
+    b"<object",
+    b"<embed",
+    b"javascript:",
+)
+# PDF actions that run code or other files when the proof is opened.
+PDF_ACTIONS = (b"/javascript", b"/js ", b"/js(", b"/js<", b"/launch", b"/embeddedfile")
 
 
 @dataclass(frozen=True)
@@ -38,6 +56,20 @@ def _check_size(upload) -> None:
             _("Berkas terlalu besar (%(size)s). Batasnya %(limit)s.")
             % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
             code="too_large",
+        )
+
+
+def _check_hidden_code(upload, signatures=HIDDEN_CODE) -> None:
+    upload.seek(0)
+    data = upload.read().lower()
+    upload.seek(0)
+    if any(signature in data for signature in signatures):
+        raise ValidationError(
+            _(
+                "Berkas ini berisi kode tersembunyi (HTML, skrip atau PHP) dan "
+                "ditolak. Simpan ulang fotonya lalu unggah lagi."
+            ),
+            code="hidden_code",
         )
 
 
@@ -74,6 +106,7 @@ def open_image(upload) -> Image.Image:
         ) from error
     finally:
         upload.seek(0)
+    _check_hidden_code(upload)
     image = ImageOps.exif_transpose(image)  # keep the photo upright, then drop EXIF
     if image.mode not in ("RGB", "RGBA"):
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
@@ -110,4 +143,5 @@ def clean_pdf(upload) -> ContentFile:
     upload.seek(0)
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
         raise ValidationError(_("Berkas PDF tidak valid."), code="not_pdf")
+    _check_hidden_code(upload, HIDDEN_CODE + PDF_ACTIONS)
     return ContentFile(data, name=random_name("pdf"))

@@ -8,7 +8,8 @@ from django.db import transaction
 
 from .models import Membership, Posdaya
 
-DEMO_PASSWORD = "demo12345"  # noqa: S105 (printed on start; dev only)
+# Printed on start; demo data is refused in production (PASAR_DEMO_DATA_ALLOWED).
+DEMO_PASSWORD = "demo12345"  # noqa: S105  # nosec B105
 
 # (slug, name, code, RW, street). Bahagia and Flamboyan are named in the paper;
 # the other fourteen names are ours.

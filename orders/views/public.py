@@ -4,7 +4,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -44,10 +44,17 @@ def _buyable_products():
 
 def _back(request, default: str):
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # Only a path on this site; redirect() would read "0" or "home" as a view name.
+    if (
+        target.startswith("/")
+        and "\\" not in target
+        and url_has_allowed_host_and_scheme(
+            target,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
+        )
     ):
-        return redirect(target)
+        return HttpResponseRedirect(target)
     return redirect(default)
 
 

@@ -5,7 +5,8 @@ import tempfile
 from .base import *  # noqa: F403
 from .base import STORAGES
 
-SECRET_KEY = "test-only-insecure-key"  # noqa: S105
+# A fixed key is fine for tests only (bandit B105, ruff S105).
+SECRET_KEY = "test-only-insecure-key"  # noqa: S105  # nosec B105
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

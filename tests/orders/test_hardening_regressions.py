@@ -1,0 +1,28 @@
+"""Regressions found by tests/pasar/test_form_fuzz.py on the cart forms."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("next_value", "location"),
+    [
+        ("0", "/keranjang/"),  # was reverse("0"): NoReverseMatch, a 500
+        ("home", "/keranjang/"),
+        ("https://jahat.example/", "/keranjang/"),
+        ("//jahat.example/", "/keranjang/"),
+        ("/\\jahat.example/", "/keranjang/"),
+        ("/produk/", "/produk/"),
+    ],
+)
+def test_cart_add_next_must_be_a_path_on_this_site(
+    client, product, next_value, location
+):
+    response = client.post(
+        "/keranjang/tambah/",
+        {"product": product.pk, "quantity": "1", "next": next_value},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == location
+    assert client.session["cart"] == {str(product.pk): 1}
