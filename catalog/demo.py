@@ -242,10 +242,12 @@ def seed() -> None:
             return
         kinds = list(PRODUCT_KINDS.items())
         number = 0
-        for branch_index, branch in enumerate(branches):
-            # 7 or 8 products each: 16 POSDAYA → 120 products.
-            count = 8 if branch_index % 2 == 0 else 7
-            for item in range(count):
+        # 7 or 8 products each: 16 POSDAYA → 120 products, made round-robin so
+        # the newest products on the home page come from many POSDAYA.
+        for item in range(8):
+            for branch_index, branch in enumerate(branches):
+                if item == 7 and branch_index % 2:
+                    continue
                 category_slug, (names, description, prices, materials) = kinds[
                     (branch_index * 3 + item) % len(kinds)
                 ]
