@@ -82,22 +82,17 @@ def build(members: int = 5000, entries: int = 1_000_000) -> None:
     # deposit rows are created for 1 in 10 credits so reports have data.
     balances = dict.fromkeys(member_ids, 0)
     batch: list = []
-    deposits: list = []
     for i in range(per_member):
         day = start_day + dt.timedelta(days=i * 3)
-        for pk in member_ids:
-            if i % 4 == 3:
-                amount, kind = -2000, SavingsEntry.Kind.WITHDRAWAL
-            else:
-                amount, kind = 3000, SavingsEntry.Kind.DEPOSIT
-            balances[pk] += amount
-            batch.append(
-                SavingsEntry(
-                    member_id=pk, kind=kind, amount=amount, balance_after=balances[pk]
-                )
-            )
-            if kind == SavingsEntry.Kind.DEPOSIT and pk % 10 == 0:
-                deposits.append(
+        withdrawal = i % 4 == 3
+        # One member in ten has a Deposit row for each credit, linked from its
+        # ledger entry as real weighings are (the reversal checks follow it).
+        deposits = (
+            {}
+            if withdrawal
+            else {
+                d.member_id: d
+                for d in Deposit.objects.bulk_create(
                     Deposit(
                         posdaya=posdaya,
                         member_id=pk,
@@ -105,15 +100,30 @@ def build(members: int = 5000, entries: int = 1_000_000) -> None:
                         weighed_on=day,
                         total_amount=3000,
                     )
+                    for pk in member_ids
+                    if pk % 10 == 0
                 )
+            }
+        )
+        for pk in member_ids:
+            if withdrawal:
+                amount, kind = -2000, SavingsEntry.Kind.WITHDRAWAL
+            else:
+                amount, kind = 3000, SavingsEntry.Kind.DEPOSIT
+            balances[pk] += amount
+            batch.append(
+                SavingsEntry(
+                    member_id=pk,
+                    kind=kind,
+                    amount=amount,
+                    balance_after=balances[pk],
+                    deposit=deposits.get(pk),
+                )
+            )
             if len(batch) >= BATCH:
                 SavingsEntry.objects.bulk_create(batch)
                 batch = []
-        if len(deposits) >= BATCH:
-            Deposit.objects.bulk_create(deposits)
-            deposits = []
     SavingsEntry.objects.bulk_create(batch)
-    Deposit.objects.bulk_create(deposits)
     members_to_update = [Member(pk=pk, balance=b) for pk, b in balances.items()]
     Member.objects.bulk_update(members_to_update, ["balance"], batch_size=BATCH)
 
