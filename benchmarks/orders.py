@@ -19,7 +19,17 @@ from datetime import timedelta
 from unittest import mock
 
 from django.db import connection
-from django.db.models import Count, F
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -42,8 +52,13 @@ def _timestamps(start, step_seconds):
         moment += timedelta(seconds=step_seconds)
 
 
-def build(orders: int = 200_000, seed: int = 7) -> int:
-    """Bulk-create `orders` orders spread over two years on existing products."""
+def build(orders: int = 200_000, seed: int = 7, first: int = 0) -> int:
+    """Bulk-create `orders` orders spread over two years on existing products.
+
+    Codes are numbered from `first`, so a second call tops an earlier build up.
+    Sub-orders not new nor cancelled are paid an hour after they were placed,
+    so the induk income report has product income to add up.
+    """
     products = list(
         Product.objects.filter(status=Product.Status.PUBLISHED).values(
             "pk", "posdaya_id", "price", "name"
@@ -55,12 +70,17 @@ def build(orders: int = 200_000, seed: int = 7) -> int:
     for product in products:
         by_posdaya.setdefault(product["posdaya_id"], []).append(product)
     branches = sorted(by_posdaya)
-    rng = random.Random(seed)
+    rng = random.Random(seed + first)
     span = 2 * 365 * 24 * 3600
     clock = _timestamps(timezone.now() - timedelta(seconds=span), span / orders)
     statuses = ["selesai"] * 17 + ["baru", "diproses", "dibatalkan"]
+    settled = ["selesai"] * 19 + ["dibatalkan"]
+    settled_before = timezone.now() - timedelta(days=14)
     created = 0
-    with mock.patch("django.utils.timezone.now", side_effect=lambda: next(clock)):
+    # auto_now_add/auto_now ask timezone.now() twice per row: orders follow the
+    # clock; each sub-order gets its order's moment.
+    source = [clock]
+    with mock.patch("django.utils.timezone.now", side_effect=lambda: next(source[0])):
         while created < orders:
             size = min(BATCH, orders - created)
             plans = []
@@ -73,7 +93,8 @@ def build(orders: int = 200_000, seed: int = 7) -> int:
                     }
                     for b in chosen
                 }
-                plans.append((created + i, parts))
+                plans.append((first + created + i, parts))
+            source[0] = clock
             order_rows = Order.objects.bulk_create(
                 Order(
                     code=f"BX-{number:09d}",
@@ -102,15 +123,30 @@ def build(orders: int = 200_000, seed: int = 7) -> int:
             for order, (_number, parts) in zip(order_rows, plans, strict=True):
                 for branch, part in parts.items():
                     subtotal = sum(p["price"] * q for p, q in part.values())
+                    # Older orders have long been completed (or cancelled);
+                    # only the last fortnight still has work in progress.
+                    status = (
+                        rng.choice(statuses)
+                        if order.created_at >= settled_before
+                        else rng.choice(settled)
+                    )
                     sub = SubOrder(
                         order=order,
                         posdaya_id=branch,
-                        status=rng.choice(statuses),
+                        status=status,
                         items_total=subtotal,
                         total=subtotal,
                         created_at=order.created_at,
+                        paid_at=(
+                            None
+                            if status in ("baru", "dibatalkan")
+                            else order.created_at + timedelta(hours=1)
+                        ),
                     )
                     sub_plans.append((sub, part))
+            source[0] = iter(
+                [s.created_at for s, _ in sub_plans for _twice in range(2)]
+            )
             subs = SubOrder.objects.bulk_create([s for s, _ in sub_plans])
             OrderLine.objects.bulk_create(
                 OrderLine(
@@ -125,7 +161,29 @@ def build(orders: int = 200_000, seed: int = 7) -> int:
                 for p, q in part.values()
             )
             created += size
+    align_suborder_times()
     return created
+
+
+def align_suborder_times() -> None:
+    """Give each benchmark sub-order its order's moment; paid an hour later.
+
+    auto_now_add takes its value from the patched clock, which cannot tell
+    which object asks; one UPDATE afterwards puts every sub-order on its order.
+    """
+    placed = Subquery(
+        Order.objects.filter(pk=OuterRef("order_id")).values("created_at")[:1]
+    )
+    SubOrder.objects.filter(order__code__startswith="BX-").update(
+        created_at=placed,
+        updated_at=placed,
+        paid_at=Case(
+            When(paid_at__isnull=True, then=Value(None)),
+            default=ExpressionWrapper(
+                placed + Value(timedelta(hours=1)), output_field=DateTimeField()
+            ),
+        ),
+    )
 
 
 def _time(client, method, url, data=None, prepare=None, runs=RUNS):

@@ -1,15 +1,21 @@
 #!/usr/bin/env python
-"""Build scale data and time the public pages in-process.
+"""Build scale data, time the key pages in-process, then under load.
 
-    .venv/bin/python benchmarks/run.py --products 100000
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pasar_bench \\
-        .venv/bin/python benchmarks/run.py --products 100000
+    make bench                      # everything, SQLite (benchmarks/results/)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/pasar_bench make bench
+    make bench BENCH_ARGS="--skip load,throughput --requests 10"
 
 Uses its own database: the SQLite file benchmarks/results/bench.sqlite3 unless
-DATABASE_URL is set. Data already there is reused (built once, topped up to the
-requested size). Each section is a pair of functions (build the data, list the
-pages) in SECTIONS, so orders and bank sampah can add theirs. Prints a table and
-writes it to benchmarks/results/<date>-<db>.md.
+DATABASE_URL is set. Defaults are the issue's sizes: 100,000 products, 200,000
+orders, 5,000 members with 1,000,000 savings entries. Data already there is
+reused (products and orders are topped up to the requested size; bank sampah
+is built once: drop the database to change its size).
+
+Sections: catalog, orders, banksampah and induk are timed in-process with
+django.test.Client (queries, median, p95; whole-page cache off); throughput
+places orders from concurrent clients (PostgreSQL); load runs gunicorn under
+wrk beside the framework floor (benchmarks/load.py; whole-page cache on).
+Prints a table and writes it to benchmarks/results/<date>-<db>.md.
 """
 
 import argparse
@@ -36,6 +42,12 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # Placed orders send emails: keep them off the terminal.
+    settings.MAILERS = {
+        "default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+    }
 
 
 # ---- catalog -------------------------------------------------------------------
@@ -170,22 +182,171 @@ def catalog_pages() -> list[tuple[str, str]]:
     ]
 
 
+# ---- orders, bank sampah, induk -------------------------------------------------
+
+
+def build_orders(args) -> None:
+    """Top the benchmark orders (codes BX-…) up to --orders."""
+    from benchmarks import orders
+    from orders.models import Order
+
+    existing = Order.objects.filter(code__startswith="BX-").count()
+    if existing < args.orders:
+        print(f"building {args.orders - existing} orders…", flush=True)
+        orders.build(orders=args.orders - existing, first=existing)
+
+
+def build_banksampah(args) -> None:
+    """Members and savings entries at POSDAYA Bahagia (built once)."""
+    from django.contrib.auth import get_user_model
+
+    from banksampah.models import Member
+    from benchmarks import banksampah
+
+    if args.members and args.entries:
+        print(f"building {args.members} members, {args.entries} entries…", flush=True)
+        banksampah.build(members=args.members, entries=args.entries)
+    # /tabungan/: a nasabah account linked to a member with many entries.
+    user, _ = get_user_model().objects.get_or_create(username="bench-nasabah")
+    if not Member.objects.filter(user=user).exists():
+        member = (
+            Member.objects.filter(posdaya__slug=banksampah.SLUG, user__isnull=True)
+            .order_by("pk")
+            .first()
+        )
+        if member is not None:
+            Member.objects.filter(pk=member.pk).update(user=user)
+
+
+def build_induk(args) -> None:
+    """Weekly pengepul sales at each of the 16 POSDAYA over two years (waste income)."""
+    import datetime as dt
+    import random
+
+    from django.utils import timezone
+
+    from banksampah.models import PengepulSale
+    from posdaya.models import Posdaya
+
+    if PengepulSale.objects.filter(buyer_name="Pengepul Benchmark").exists():
+        return
+    rng = random.Random(11)
+    today = timezone.localdate()
+    PengepulSale.objects.bulk_create(
+        (
+            PengepulSale(
+                posdaya=branch,
+                buyer_name="Pengepul Benchmark",
+                sold_on=today - dt.timedelta(days=7 * week + rng.randint(0, 6)),
+                total_amount=rng.randrange(50_000, 1_500_000, 500),
+            )
+            for branch in Posdaya.objects.order_by("pk")
+            for week in range(104)
+        ),
+        batch_size=BATCH,
+    )
+
+
+def _signed_in(username: str):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def orders_rows(args) -> list[tuple]:
+    from benchmarks import orders
+
+    return orders.measure()
+
+
+def banksampah_rows(args) -> list[tuple]:
+    from django.test import Client
+
+    from banksampah.models import Member, SavingsEntry
+    from benchmarks import banksampah
+
+    member = Member.objects.get(user__username="bench-nasabah")
+    entries = SavingsEntry.objects.filter(member=member).count()
+    rows = [
+        (
+            f"/tabungan/ (nasabah, {entries} entries)",
+            *measure("/tabungan/", args.requests, _signed_in("bench-nasabah")),
+        )
+    ]
+    return rows + banksampah.measure(Client(), repeat=args.requests)
+
+
+def induk_rows(args) -> list[tuple]:
+    """The weekly income report, 16 POSDAYA × 12 weeks: the page and the selector."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from posdaya import reports
+    from posdaya.models import Posdaya
+
+    monday, _sunday = reports.this_week()
+    end = monday - dt.timedelta(days=1)  # the last complete week
+    start = end - dt.timedelta(weeks=12) + dt.timedelta(days=1)
+    branches = Posdaya.objects.count()
+    url = f"/dasbor/induk/?dari={start:%Y-%m-%d}&sampai={end:%Y-%m-%d}"
+    rows = [
+        (
+            f"induk report page, {branches} POSDAYA × 12 weeks",
+            *measure(url, args.requests, _signed_in("koordinator")),
+        )
+    ]
+    timings = []
+    for _ in range(args.requests + 1):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            report = reports.income_per_week(start=start, end=end)
+            timings.append((time.perf_counter() - started) * 1000)
+    assert len(report.rows) == branches and len(report.weeks) == 12
+    rows.append(
+        (
+            "income_per_week() selector alone",
+            len(queries),
+            *_median_p95(timings[1:]),
+        )
+    )
+    return rows
+
+
+def catalog_rows(args) -> list[tuple]:
+    return [(label, *measure(url, args.requests)) for label, url in catalog_pages()]
+
+
 SECTIONS = {
-    # name: (build(products), pages()); orders and bank sampah add theirs here.
-    "catalog": (build_catalog, catalog_pages),
+    # name: (build(args), rows(args) -> [(page, queries, median ms, p95 ms)])
+    "catalog": (lambda args: build_catalog(args.products), catalog_rows),
+    "orders": (build_orders, orders_rows),
+    "banksampah": (build_banksampah, banksampah_rows),
+    "induk": (build_induk, induk_rows),
 }
+# Not in-process: placement from concurrent clients, and gunicorn under wrk.
+EXTRA = ("throughput", "load")
 
 
 # ---- measuring -----------------------------------------------------------------
 
 
-def measure(url: str, requests: int) -> tuple[int, float, float]:
+def _median_p95(timings: list[float]) -> tuple[float, float]:
+    p95 = statistics.quantiles(timings, n=20)[18] if len(timings) > 1 else timings[0]
+    return statistics.median(timings), p95
+
+
+def measure(url: str, requests: int, client=None) -> tuple[int, float, float]:
     """Return (queries, median ms, p95 ms) of GET `url` over `requests` runs."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
+    client = client or Client()
     # The log is a deque of 9000: once full, CaptureQueriesContext counts 0.
     connection.queries_log.clear()
     for _ in range(2):  # warm caches, templates, connection
@@ -199,8 +360,7 @@ def measure(url: str, requests: int) -> tuple[int, float, float]:
         start = time.perf_counter()
         client.get(url)
         timings.append((time.perf_counter() - start) * 1000)
-    p95 = statistics.quantiles(timings, n=20)[18] if len(timings) > 1 else timings[0]
-    return count, statistics.median(timings), p95
+    return count, *_median_p95(timings)
 
 
 def database_label() -> tuple[str, str]:
@@ -216,14 +376,41 @@ def database_label() -> tuple[str, str]:
     return connection.vendor, f"SQLite {sqlite3.sqlite_version}"
 
 
+def load_rows(args) -> list[dict]:
+    """Home, catalog and product page under gunicorn + wrk, beside the floors."""
+    from benchmarks import load
+    from catalog.selectors import public_products
+
+    product = public_products().filter(images__isnull=False).order_by("-pk").first()
+    return load.run_load(
+        database_url=os.environ["DATABASE_URL"],
+        pages={
+            "home": "/",
+            "/produk/": "/produk/",
+            "product page": product.get_absolute_url(),
+        },
+        seconds=args.load_seconds,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--products", type=int, default=10_000)
-    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--orders", type=int, default=200_000)
+    parser.add_argument("--members", type=int, default=5_000)
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=30, help="per page")
+    parser.add_argument("--threads", type=int, default=8, help="placing clients")
+    parser.add_argument("--load-seconds", type=int, default=8, help="per wrk run")
+    every = [*SECTIONS, *EXTRA]
     parser.add_argument(
-        "--sections", default=",".join(SECTIONS), help="comma-separated"
+        "--sections",
+        default=",".join(every),
+        help="comma-separated: " + ",".join(every),
     )
+    parser.add_argument("--skip", default="", help="sections to leave out")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
     setup_django()
 
     from django.core.management import call_command
@@ -231,24 +418,68 @@ def main() -> None:
     from django.test.utils import override_settings
     from django.utils import timezone
 
+    skip = {name.strip() for name in args.skip.split(",")}
+    sections = [
+        name.strip()
+        for name in args.sections.split(",")
+        if name.strip() and name.strip() not in skip
+    ]
+    unknown = set(sections) - set(every)
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    began = time.monotonic()
     call_command("migrate", verbosity=0)
-    sections = [name.strip() for name in args.sections.split(",") if name.strip()]
-    for name in sections:
-        SECTIONS[name][0](args.products)
+    # The data each section reads: orders need products, bank sampah the
+    # POSDAYA, the induk report both. Data already there is reused.
+    needs = {
+        "catalog": {"catalog"},
+        "orders": {"catalog", "orders"},
+        "banksampah": {"catalog", "banksampah"},
+        "induk": {"catalog", "orders", "banksampah", "induk"},
+        "throughput": {"catalog"},
+        "load": {"catalog"},
+    }
+    wanted = set().union(*(needs[name] for name in sections))
+    for name in SECTIONS:
+        if name in wanted:
+            SECTIONS[name][0](args)
     with connection.cursor() as cursor:
         # Fresh planner statistics after the bulk load (and, on PostgreSQL, the
         # visibility map that index-only counts need), as a settled database has.
         cursor.execute(
             "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
         )
+        if connection.vendor == "sqlite":
+            # SQLite's ANALYZE counts NULLs as one value: an index on a column
+            # that is NULL in every row (reversal_of, withdrawal, by, …) looks
+            # as if a lookup matched the whole table, and the planner scanned
+            # the 1M-entry ledger per passbook row instead (8 s a page). Drop
+            # every statistic whose leading column holds a single value (those
+            # NULL columns; one POSDAYA or one status in the scale data): it
+            # says nothing about a lookup of a real value, and SQLite then
+            # assumes its default of a few rows per key.
+            cursor.execute(
+                "DELETE FROM sqlite_stat1 WHERE stat LIKE '% %' AND"
+                " substr(stat, 1, instr(stat, ' ') - 1) ="
+                " substr(substr(stat, instr(stat, ' ') + 1), 1,"
+                " instr(substr(stat, instr(stat, ' ') + 1) || ' ', ' ') - 1)"
+                " AND substr(stat, 1, instr(stat, ' ') - 1) + 0 > 1"
+            )
+            cursor.execute("ANALYZE sqlite_schema")  # reload the statistics
+    built = time.monotonic() - began
+    print(f"data ready in {built:.0f} s", flush=True)
 
+    from banksampah.models import SavingsEntry
     from catalog.models import Product
+    from orders.models import Order
 
     db_key, db_name = database_label()
     rows = []
-    # Measure as in production: DEBUG off, plain static storage (no manifest).
+    # Measure as in production: DEBUG off, plain static storage (no manifest),
+    # and without the anonymous whole-page cache, so the page work is timed.
     with override_settings(
         DEBUG=False,
+        PASAR_PAGE_CACHE=False,
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {
@@ -257,28 +488,77 @@ def main() -> None:
         },
     ):
         for name in sections:
-            for label, url in SECTIONS[name][1]():
-                queries, median, p95 = measure(url, args.requests)
+            if name not in SECTIONS:
+                continue
+            for label, queries, median, p95 in SECTIONS[name][1](args):
                 rows.append((name, label, queries, median, p95))
-                print(f"  {label:<34} {queries:>3} q {median:8.1f} ms {p95:8.1f} ms")
+                print(f"  {label:<48} {queries:>3} q {median:8.1f} ms {p95:8.1f} ms")
+
+    throughput = []
+    if "throughput" in sections:
+        from benchmarks import orders
+
+        throughput = orders.placement_throughput(threads=args.threads)
+        print("  ", throughput, flush=True)
+    load = []
+    if "load" in sections:
+        if connection.vendor == "sqlite":
+            # gunicorn's workers open the file themselves: let go of it.
+            connection.close()
+        load = load_rows(args)
+        for row in load:
+            print(f"  {row['page']:<28} {row['rps']:>8.1f} req/s  ×{row['ratio']:.2f}")
 
     today = timezone.localdate().isoformat()
     command = "DATABASE_URL=… " if db_key == "postgresql" else ""
-    command += f".venv/bin/python benchmarks/run.py --products {args.products}"
+    command += "make bench"
+    if sys.argv[1:]:
+        command += f" BENCH_ARGS='{' '.join(sys.argv[1:])}'"
     lines = [
-        f"### {today}, {db_name}, {Product.objects.count():,} products "
-        f"({args.requests} requests per page)",
+        f"### {today}, {db_name}",
         "",
-        f"`{command}`",
-        "",
-        "| section | page | queries | median ms | p95 ms |",
-        "|---|---|---:|---:|---:|",
-        *(
-            f"| {section} | {label} | {queries} | {median:.1f} | {p95:.1f} |"
-            for section, label, queries, median, p95 in rows
-        ),
+        f"`{command}`: {Product.objects.count():,} products, "
+        f"{Order.objects.count():,} orders, {SavingsEntry.objects.count():,} "
+        f"savings entries; data ready in {built:.0f} s, whole run "
+        f"{time.monotonic() - began:.0f} s.",
         "",
     ]
+    if rows:
+        lines += [
+            f"In-process (django.test.Client, DEBUG off, whole-page cache off: "
+            f"the page's own work), {args.requests} requests per page:",
+            "",
+            "| section | page | queries | median ms | p95 ms |",
+            "|---|---|---:|---:|---:|",
+            *(
+                f"| {section} | {label} | {queries} | {median:.1f} | {p95:.1f} |"
+                for section, label, queries, median, p95 in rows
+            ),
+            "",
+        ]
+    if throughput:
+        lines += [
+            "Order placement, concurrent clients (threads, one connection each):",
+            "",
+            "| run | placed | refused | orders/s |",
+            "|---|---:|---:|---:|",
+            *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in throughput),
+            "",
+        ]
+    if load:
+        lines += [
+            f"Under load (gunicorn, 3 sync workers, production settings, "
+            f"persistent connections, whole-page cache ON as anonymous visitors "
+            f"get it; wrk -t2 -c8 -d{args.load_seconds}s on 127.0.0.1):",
+            "",
+            "| page | requests/s | ratio to floor |",
+            "|---|---:|---:|",
+            *(
+                f"| {row['page']} | {row['rps']:.0f} | {row['ratio']:.2f} |"
+                for row in load
+            ),
+            "",
+        ]
     table = "\n".join(lines)
     print()
     print(table)

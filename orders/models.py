@@ -190,6 +190,16 @@ class SubOrder(TimeStampedModel):
             models.Index(
                 fields=["posdaya", "-created_at"], name="suborder_posdaya_recent"
             ),
+            # The induk reports: sub-orders paid within a range of weeks, for
+            # every POSDAYA (posdaya.reports.paid_suborders).
+            models.Index(fields=["paid_at"], name="suborder_paid"),
+            # Sub-orders still to be worked on, across every POSDAYA (the induk
+            # glance): a small part of the history, so a partial index.
+            models.Index(
+                fields=["status"],
+                name="suborder_open",
+                condition=Q(status__in=["baru", "diproses", "siap_diambil", "dikirim"]),
+            ),
         ]
 
     def __str__(self):
