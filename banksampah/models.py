@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pasar.models import AppendOnlyModel, TimeStampedModel
+from pasar.models import AppendOnlyModel, TimeStampedModel, recorded_by
 
 
 class WasteCategory(TimeStampedModel):
@@ -65,14 +65,7 @@ class WastePrice(TimeStampedModel):
     valid_from = models.DateField(_("berlaku mulai"))
     buy_price = models.PositiveIntegerField(_("harga beli (Rp per satuan)"))
     sell_price = models.PositiveIntegerField(_("harga jual (Rp per satuan)"))
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ditetapkan oleh"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    set_by = recorded_by(_("ditetapkan oleh"))
 
     class Meta:
         verbose_name = _("harga sampah")
@@ -187,14 +180,7 @@ class Deposit(TimeStampedModel):
     idempotency_key = models.UUIDField(_("kunci konfirmasi"), unique=True)
     weighed_on = models.DateField(_("tanggal timbang"))
     total_amount = models.PositiveBigIntegerField(_("jumlah (Rp)"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("petugas"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = recorded_by(_("petugas"))
 
     class Meta:
         verbose_name = _("setoran")
@@ -265,14 +251,7 @@ class Withdrawal(TimeStampedModel):
         _("cara"), max_length=10, choices=Method.choices, default=Method.TUNAI
     )
     note = models.CharField(_("catatan"), max_length=255, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("petugas"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = recorded_by(_("petugas"))
 
     class Meta:
         verbose_name = _("penarikan")
@@ -311,14 +290,7 @@ class SavingsEntry(AppendOnlyModel):
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
     amount = models.BigIntegerField(_("jumlah (Rp)"))
     balance_after = models.BigIntegerField(_("saldo (Rp)"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("oleh"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = recorded_by(_("oleh"))
     deposit = models.ForeignKey(
         Deposit,
         verbose_name=_("setoran"),
@@ -418,14 +390,7 @@ class PengepulSale(TimeStampedModel):
     sold_on = models.DateField(_("tanggal"))
     total_amount = models.PositiveBigIntegerField(_("jumlah (Rp)"))
     note = models.CharField(_("catatan"), max_length=255, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("petugas"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = recorded_by(_("petugas"))
 
     class Meta:
         verbose_name = _("penjualan ke pengepul")
@@ -496,14 +461,7 @@ class ProductionUse(TimeStampedModel):
     )
     used_on = models.DateField(_("tanggal"))
     note = models.CharField(_("catatan"), max_length=255, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("petugas"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = recorded_by(_("petugas"))
 
     class Meta:
         verbose_name = _("pemakaian untuk produksi")
@@ -549,14 +507,7 @@ class WasteStockMovement(AppendOnlyModel):
     weight_after = models.DecimalField(
         _("stok sesudah"), max_digits=12, decimal_places=3
     )
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("oleh"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = recorded_by(_("oleh"))
     deposit = models.ForeignKey(
         Deposit,
         verbose_name=_("setoran"),

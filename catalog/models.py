@@ -1,13 +1,12 @@
 """Crafts made from household waste, listed by each POSDAYA."""
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pasar.models import AppendOnlyModel, TimeStampedModel
+from pasar.models import AppendOnlyModel, TimeStampedModel, recorded_by
 
 
 class Category(TimeStampedModel):
@@ -213,14 +212,7 @@ class StockMovement(AppendOnlyModel):
     quantity = models.IntegerField(_("jumlah"))
     stock_after = models.IntegerField(_("stok sesudah"))
     reason = models.CharField(_("alasan"), max_length=200, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("oleh"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = recorded_by(_("oleh"))
 
     class Meta:
         verbose_name = _("pergerakan stok")

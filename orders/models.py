@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pasar.models import AppendOnlyModel, TimeStampedModel
+from pasar.models import AppendOnlyModel, TimeStampedModel, recorded_by
 
 
 class DeliveryMethod(models.TextChoices):
@@ -278,14 +278,7 @@ class PaymentProof(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("diperiksa oleh"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reviewed_by = recorded_by(_("diperiksa oleh"))
     reviewed_at = models.DateTimeField(_("diperiksa pada"), null=True, blank=True)
     reason = models.CharField(_("alasan penolakan"), max_length=300, blank=True)
 
@@ -318,14 +311,7 @@ class OrderEvent(AppendOnlyModel):
     from_status = models.CharField(_("dari"), max_length=24, blank=True)
     to_status = models.CharField(_("ke"), max_length=24)
     note = models.CharField(_("catatan"), max_length=300, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("oleh"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = recorded_by(_("oleh"))
 
     class Meta:
         verbose_name = _("riwayat pesanan")
@@ -354,14 +340,7 @@ class SubOrderEvent(AppendOnlyModel):
     from_status = models.CharField(_("dari"), max_length=16, blank=True)
     to_status = models.CharField(_("ke"), max_length=16)
     note = models.CharField(_("catatan"), max_length=300, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("oleh"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = recorded_by(_("oleh"))
 
     class Meta:
         verbose_name = _("riwayat pesanan POSDAYA")
@@ -432,14 +411,7 @@ class SettlementEntry(AppendOnlyModel):
     )
     reference = models.CharField(_("referensi"), max_length=120, blank=True)
     note = models.CharField(_("catatan"), max_length=300, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("oleh"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    by = recorded_by(_("oleh"))
 
     class Meta:
         verbose_name = _("entri setelmen")

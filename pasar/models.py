@@ -5,6 +5,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def recorded_by(verbose_name):
+    """A nullable link to the user who did something; kept if the user goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class TimeStampedModel(models.Model):
     """Abstract base: when a row was created and last changed."""
 
@@ -66,14 +78,7 @@ class AuditLog(AppendOnlyModel):
         POSDAYA_CHANGED = "posdaya_changed", _("Profil POSDAYA diubah")
         OTHER = "other", _("Lainnya")
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("pelaku"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = recorded_by(_("pelaku"))
     action = models.CharField(_("tindakan"), max_length=32, choices=Action.choices)
     posdaya = models.ForeignKey(
         "posdaya.Posdaya",
