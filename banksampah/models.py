@@ -192,15 +192,9 @@ class Deposit(TimeStampedModel):
         return _("Setoran #%(number)s") % {"number": self.pk}
 
 
-class DepositLine(models.Model):
-    """One weighed category of a deposit, with the buy price of that day."""
+class PricedWasteLine(models.Model):
+    """Abstract: a weight of one waste category priced per unit (rounded once)."""
 
-    deposit = models.ForeignKey(
-        Deposit,
-        verbose_name=_("setoran"),
-        on_delete=models.PROTECT,
-        related_name="lines",
-    )
     category = models.ForeignKey(
         WasteCategory,
         verbose_name=_("jenis sampah"),
@@ -212,6 +206,23 @@ class DepositLine(models.Model):
     amount = models.PositiveBigIntegerField(_("jumlah (Rp)"))
 
     class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.category}: {self.weight}"
+
+
+class DepositLine(PricedWasteLine):
+    """One weighed category of a deposit, with the buy price of that day."""
+
+    deposit = models.ForeignKey(
+        Deposit,
+        verbose_name=_("setoran"),
+        on_delete=models.PROTECT,
+        related_name="lines",
+    )
+
+    class Meta:
         verbose_name = _("baris setoran")
         verbose_name_plural = _("baris setoran")
         ordering = ["deposit", "id"]
@@ -220,9 +231,6 @@ class DepositLine(models.Model):
                 condition=Q(weight__gt=0), name="depositline_weight_positive"
             ),
         ]
-
-    def __str__(self):
-        return f"{self.category}: {self.weight}"
 
 
 class Withdrawal(TimeStampedModel):
@@ -402,7 +410,7 @@ class PengepulSale(TimeStampedModel):
         return _("Penjualan #%(number)s") % {"number": self.pk}
 
 
-class PengepulSaleLine(models.Model):
+class PengepulSaleLine(PricedWasteLine):
     """One category sold to a pengepul, with the agreed price per unit."""
 
     sale = models.ForeignKey(
@@ -411,15 +419,6 @@ class PengepulSaleLine(models.Model):
         on_delete=models.PROTECT,
         related_name="lines",
     )
-    category = models.ForeignKey(
-        WasteCategory,
-        verbose_name=_("jenis sampah"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    weight = models.DecimalField(_("berat"), max_digits=10, decimal_places=3)
-    unit_price = models.PositiveIntegerField(_("harga per satuan (Rp)"))
-    amount = models.PositiveBigIntegerField(_("jumlah (Rp)"))
 
     class Meta:
         verbose_name = _("baris penjualan")
@@ -430,9 +429,6 @@ class PengepulSaleLine(models.Model):
                 condition=Q(weight__gt=0), name="salelines_weight_positive"
             ),
         ]
-
-    def __str__(self):
-        return f"{self.category}: {self.weight}"
 
 
 class ProductionUse(TimeStampedModel):
