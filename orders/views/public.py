@@ -156,7 +156,7 @@ class CheckoutView(View):
         if not form.is_valid():
             summary = summarize_cart(cart.quantities())
             if not summary:
-                return self._existing_or_cart(request)
+                return self._existing_or_cart(request, form)
             return self._render(request, form, summary, confirming=False)
         data = form.cleaned_data
         if "confirm" not in request.POST:
@@ -164,7 +164,7 @@ class CheckoutView(View):
                 cart.quantities(), method=data["delivery_method"], zone=data["zone"]
             )
             if not summary:
-                return self._existing_or_cart(request)
+                return self._existing_or_cart(request, form)
             return self._render(request, form, summary, confirming=True)
         try:
             placed = place_order(
@@ -197,8 +197,9 @@ class CheckoutView(View):
             )
         return redirect(_order_url(order))
 
-    def _existing_or_cart(self, request):
-        token = request.POST.get("checkout_token", "")
+    def _existing_or_cart(self, request, form):
+        # Only a token that passed the form's validation reaches the database.
+        token = form.cleaned_data.get("checkout_token", "")
         order = Order.objects.filter(checkout_token=token).first() if token else None
         if order is not None:
             return redirect(_order_url(order))

@@ -26,3 +26,11 @@ def test_cart_add_next_must_be_a_path_on_this_site(
     assert response.status_code == 302
     assert response["Location"] == location
     assert client.session["cart"] == {str(product.pk): 1}
+
+
+def test_checkout_with_an_empty_cart_and_a_nul_in_the_token_is_not_a_500(client):
+    response = client.post(
+        "/checkout/", {"checkout_token": "abc\x00" * 5, "name": "Budi"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/keranjang/"
