@@ -1,13 +1,21 @@
 """Fixtures shared by every test: POSDAYA, the five kinds of visitor, a matrix."""
 
+import os
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from posdaya.models import Membership
 
 from .factories import MembershipFactory, PosdayaFactory, UserFactory, make_koordinator
+
+# CI (which sets CI=true) explores the same generated inputs on every run, so a
+# landing run is reproducible; developers' runs keep exploring new inputs.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
