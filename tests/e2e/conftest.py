@@ -6,10 +6,12 @@ check that fails on serious or critical violations.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("PASAR_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -84,9 +86,23 @@ def assert_accessible(page) -> None:
     assert serious == [], f"{page.url}: " + " | ".join(serious)
 
 
+def open_menu(page, name: str = "Buka menu") -> None:
+    """Open the phone-width header menu and wait until its collapse finishes.
+
+    While Bootstrap's collapse is still animating, the menu's buttons are laid
+    out but clipped, and a click can land without submitting anything.
+    """
+    page.get_by_role("button", name=name).click()
+    expect(page.locator("#mainNav")).to_have_class(re.compile(r"\bshow\b"))
+
+
 def sign_in(page, username: str, password: str) -> None:
     page.goto(page.base + "/akun/login/")
     page.fill("input[name=login]", username)
     page.fill("input[name=password]", password)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    # Wait for the POST's own navigation: wait_for_load_state() alone can return
+    # for the login page that is already loaded, and a following goto() would
+    # then race the sign-in.
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert "/akun/login/" not in page.url, f"sign-in as {username} failed"

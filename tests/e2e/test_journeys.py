@@ -30,7 +30,7 @@ from ..factories import (
     WastePriceFactory,
 )
 from ..orders.conftest import make_order
-from .conftest import assert_accessible, sign_in
+from .conftest import assert_accessible, open_menu, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -106,7 +106,7 @@ def shop(posdaya, other_posdaya, pengelola, other_pengelola, koordinator):
 
 def add_from_search(page, posdaya_name: str, product_name: str) -> None:
     """Search "tas" from the header, keep one POSDAYA, open a product, add it."""
-    page.get_by_role("button", name="Buka menu").click()
+    open_menu(page)
     search = page.get_by_role("searchbox", name="Cari produk")
     search.fill("tas")
     search.press("Enter")
@@ -169,7 +169,7 @@ def test_guest_buys_from_two_posdaya_and_both_fulfil(page, shop, tmp_path):
     page.get_by_role("link", name=re.compile(code)).click()
     page.get_by_role("button", name="Setujui: dana Rp 60.000 sudah masuk").click()
     page.get_by_text(f"Pembayaran {code} disetujui.").wait_for()
-    assert page.get_by_text("Tidak ada bukti transfer di sini.").is_visible()
+    expect(page.get_by_text("Tidak ada bukti transfer di sini.")).to_be_visible()
 
     # Each pengelola sees its own sub-order only and completes it.
     for username, slug, mine, theirs in (
@@ -234,7 +234,7 @@ def test_pengelola_lists_a_product_with_a_photo(page, posdaya, pengelola, tmp_pa
     assert card.get_by_role("img", name="Vas Botol Kaca Hijau").count() == 1
     card.get_by_role("link", name="Vas Botol Kaca Hijau").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vas Botol Kaca Hijau")
-    assert page.get_by_text("Tersedia (5)").is_visible()
+    expect(page.get_by_text("Tersedia (5)")).to_be_visible()
     assert_accessible(page)
 
 
@@ -301,7 +301,7 @@ def test_petugas_weighs_by_keyboard_and_nasabah_sees_balance(page, posdaya, petu
     ]
     assert lines == [("Botol plastik PET", 7500), ("Kardus", 6000), ("Besi", 6250)]
     assert rupiah(receipt.locator("tfoot tr").first.inner_text()) == 19750
-    assert page.get_by_role("button", name="Cetak").is_visible()
+    expect(page.get_by_role("button", name="Cetak")).to_be_visible()
     assert_accessible(page)
 
     switch_user(page, "siti")
