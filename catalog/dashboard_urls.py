@@ -1,12 +1,37 @@
-"""Branch product management, relative to `/dasbor/`."""
+"""Branch product management and induk categories, relative to `/dasbor/`."""
 
 from django.urls import path
 
-from .views import dashboard
+from .views import categories, dashboard
 
 app_name = "catalog_dashboard"
 
 urlpatterns = [
+    path(
+        "induk/kategori/",
+        categories.CategoryListView.as_view(),
+        name="category_list",
+    ),
+    path(
+        "induk/kategori/baru/",
+        categories.CategoryFormView.as_view(),
+        name="category_create",
+    ),
+    path(
+        "induk/kategori/bawaan/",
+        categories.DefaultCategoriesView.as_view(),
+        name="category_defaults",
+    ),
+    path(
+        "induk/kategori/<int:pk>/",
+        categories.CategoryFormView.as_view(),
+        name="category_update",
+    ),
+    path(
+        "induk/kategori/<int:pk>/hapus/",
+        categories.CategoryDeleteView.as_view(),
+        name="category_delete",
+    ),
     path(
         "<slug:posdaya>/produk/",
         dashboard.ProductListView.as_view(),

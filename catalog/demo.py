@@ -23,22 +23,6 @@ from .models import Category, Product
 SEED = 20240817
 PICTURE_SIDE = 400  # = the small rendition: one WebP encode per picture
 
-CATEGORIES = [
-    ("tas", "Tas", "bag"),
-    ("dompet", "Dompet", "wallet2"),
-    ("tempat-tisu", "Tempat Tisu", "box2"),
-    ("tempat-pensil", "Tempat Pensil", "pencil"),
-    ("sandal", "Sandal", "person-walking"),
-    ("kipas-tangan", "Kipas Tangan", "wind"),
-    ("wadah-hantaran", "Wadah Hantaran", "gift"),
-    ("taplak-meja", "Taplak Meja", "grid-3x3"),
-    ("bunga-hias", "Bunga Hias", "flower1"),
-    ("vas-bunga", "Vas Bunga", "flower2"),
-    ("lampu-hias", "Lampu Hias", "lightbulb"),
-    ("suvenir", "Suvenir", "star"),
-    ("kompos", "Kompos", "tree"),
-]
-
 # The bank sampah seeds the same slugs with get_or_create: keep them in step.
 WASTE_CATEGORIES = [
     ("plastik-pet", "Botol plastik PET", "plastik", "kg"),
@@ -224,12 +208,8 @@ def seed() -> None:
     """Create the demo categories, waste categories and products (idempotent)."""
     rng = random.Random(SEED)
     with transaction.atomic():
-        categories = {
-            slug: Category.objects.get_or_create(
-                slug=slug, defaults={"name": name, "order": order, "icon": icon}
-            )[0]
-            for order, (slug, name, icon) in enumerate(CATEGORIES)
-        }
+        services.add_default_categories()
+        categories = {category.slug: category for category in Category.objects.all()}
         waste = {
             slug: WasteCategory.objects.get_or_create(
                 slug=slug,

@@ -1,7 +1,12 @@
-"""Forms of the branch product pages: input shape and messages only."""
+"""Forms of the product pages and categories: input shape and messages only."""
+
+import functools
+import re
 
 from django import forms
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from banksampah.models import WasteCategory
@@ -197,3 +202,69 @@ class ProductStatusForm(forms.Form):
             ("archive", "archive"),
         ]
     )
+
+
+ICONS_CSS = "vendor/bootstrap-icons-1.13.2/bootstrap-icons.min.css"
+
+
+@functools.cache
+def bootstrap_icon_names() -> frozenset[str]:
+    """The icon names the vendored Bootstrap Icons stylesheet defines."""
+    with open(finders.find(ICONS_CSS), encoding="utf-8") as css:
+        return frozenset(re.findall(r"\.bi-([a-z0-9-]+)::before", css.read()))
+
+
+class CategoryForm(forms.ModelForm):
+    """A craft category, kept by the koordinator for every POSDAYA."""
+
+    class Meta:
+        model = Category
+        fields = ["name", "slug", "order", "icon"]
+        error_messages = {
+            "slug": {"unique": _("Slug ini sudah dipakai kategori lain.")},
+        }
+        help_texts = {
+            "slug": _(
+                "Dipakai di alamat halaman kategori. Kosongkan untuk dibuat dari "
+                "nama; mengubahnya membuat tautan lama tidak berlaku."
+            ),
+            "order": _("Urutan tampil di beranda; angka kecil tampil lebih dulu."),
+            "icon": _(
+                "Nama ikon dari Bootstrap Icons tanpa awalan bi-, mis. bag, "
+                "wallet2, flower1. Boleh dikosongkan."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["order"].widget.attrs["inputmode"] = "numeric"
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        same = Category.objects.filter(name__iexact=name)
+        if self.instance.pk:
+            same = same.exclude(pk=self.instance.pk)
+        if same.exists():
+            raise ValidationError(_("Kategori dengan nama ini sudah ada."))
+        return name
+
+    def clean_icon(self):
+        icon = self.cleaned_data["icon"].strip().lower().removeprefix("bi-")
+        if icon and icon not in bootstrap_icon_names():
+            raise ValidationError(
+                _("Ikon %(icon)s tidak ada di Bootstrap Icons."),
+                params={"icon": icon},
+            )
+        return icon
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("slug") and data.get("name"):
+            data["slug"] = slugify(data["name"])[:60]
+            if not data["slug"]:
+                self.add_error(
+                    "slug",
+                    _("Nama ini tidak bisa dijadikan slug; isi slug sendiri."),
+                )
+        return data

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -41,6 +41,24 @@ class StockTooLowError(CatalogError):
     """An adjustment would take stock below zero."""
 
 
+# The craft categories of the program paper: (slug, name, Bootstrap icon).
+DEFAULT_CATEGORIES = [
+    ("tas", "Tas", "bag"),
+    ("dompet", "Dompet", "wallet2"),
+    ("tempat-tisu", "Tempat Tisu", "box2"),
+    ("tempat-pensil", "Tempat Pensil", "pencil"),
+    ("sandal", "Sandal", "person-walking"),
+    ("kipas-tangan", "Kipas Tangan", "wind"),
+    ("wadah-hantaran", "Wadah Hantaran", "gift"),
+    ("taplak-meja", "Taplak Meja", "grid-3x3"),
+    ("bunga-hias", "Bunga Hias", "flower1"),
+    ("vas-bunga", "Vas Bunga", "flower2"),
+    ("lampu-hias", "Lampu Hias", "lightbulb"),
+    ("suvenir", "Suvenir", "star"),
+    ("kompos", "Kompos", "tree"),
+]
+
+
 @dataclass(frozen=True)
 class MaterialLine:
     """One waste material a product is made of."""
@@ -57,6 +75,55 @@ def unique_product_slug(*, name: str, posdaya) -> str:
         slug = f"{base}-{number}"
         number += 1
     return slug
+
+
+def missing_default_categories() -> list[Category]:
+    """Unsaved default categories whose slug and name are both still free."""
+    taken_slugs = set(Category.objects.values_list("slug", flat=True))
+    taken_names = {
+        name.casefold() for name in Category.objects.values_list("name", flat=True)
+    }
+    return [
+        Category(slug=slug, name=name, icon=icon, order=order)
+        for order, (slug, name, icon) in enumerate(DEFAULT_CATEGORIES)
+        if slug not in taken_slugs and name.casefold() not in taken_names
+    ]
+
+
+@transaction.atomic
+@invalidates_public_pages
+def add_default_categories() -> int:
+    """Create the default categories that are missing; return how many.
+
+    Existing categories are left as they are.
+    """
+    missing = missing_default_categories()
+    Category.objects.bulk_create(missing)
+    return len(missing)
+
+
+@transaction.atomic
+@invalidates_public_pages
+def save_category(*, category: Category) -> Category:
+    """Create or change a category; public pages show it from the next request."""
+    category.save()
+    return category
+
+
+@transaction.atomic
+@invalidates_public_pages
+def delete_category(*, category: Category) -> None:
+    """Delete a category that no product uses (products keep their category)."""
+    try:
+        category.delete()
+    except ProtectedError as error:
+        raise CatalogError(
+            _(
+                "Kategori %(name)s masih dipakai %(count)s produk. Pindahkan "
+                "produknya ke kategori lain dulu."
+            )
+            % {"name": category.name, "count": len(error.protected_objects)}
+        ) from error
 
 
 def _set_materials(*, product: Product, materials: list[MaterialLine]) -> None:

@@ -259,6 +259,9 @@ def world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper):
         "status": ["menunggu", "baru", "draft"],
         "urut": ["termurah", "terlaris"],
         "kategori": ["tas"],
+        "slug": ["tas", "tas-baru", ""],
+        "order": ["0", "5", "-1"],
+        "icon": ["bag", "bi-tree", "tidak-ada"],
         "page": ["1", "2"],
     }
     return world
@@ -305,6 +308,13 @@ URLS = {
     "orders:proof_upload": _p("/pesanan/{w.order.code}/bukti/"),
     "orders:order_detail": _p("/pesanan/{w.order.code}/"),
     # catalog dashboard
+    "catalog_dashboard:category_list": _p("/dasbor/induk/kategori/"),
+    "catalog_dashboard:category_create": _p("/dasbor/induk/kategori/baru/"),
+    "catalog_dashboard:category_update": _p("/dasbor/induk/kategori/{w.category.pk}/"),
+    "catalog_dashboard:category_delete": _p(
+        "/dasbor/induk/kategori/{w.category.pk}/hapus/"
+    ),
+    "catalog_dashboard:category_defaults": _p("/dasbor/induk/kategori/bawaan/"),
     "catalog_dashboard:product_list": _p("/dasbor/bahagia/produk/"),
     "catalog_dashboard:product_create": _p("/dasbor/bahagia/produk/baru/"),
     "catalog_dashboard:product_edit": _p("/dasbor/bahagia/produk/{w.product.pk}/"),
@@ -404,6 +414,7 @@ WEIGHING_LINES = (
     "lines-1-weight",
 )
 REPORT = ("dari", "sampai", "posdaya")
+CATEGORY_FIELDS = ("name", "slug", "order", "icon")
 
 TARGETS = [
     # public, anonymous or the shopper
@@ -465,6 +476,10 @@ TARGETS = [
     Target("orders:proof_upload", None, ("t",), files=("file",)),
     Target("orders:order_detail", None, ("t",), "get"),
     # catalog dashboard
+    Target("catalog_dashboard:category_create", "koordinator", CATEGORY_FIELDS),
+    Target("catalog_dashboard:category_update", "koordinator", CATEGORY_FIELDS),
+    Target("catalog_dashboard:category_delete", "koordinator", ()),
+    Target("catalog_dashboard:category_defaults", "koordinator", ()),
     Target(
         "catalog_dashboard:product_list", "pengelola", ("q", "status", "page"), "get"
     ),
