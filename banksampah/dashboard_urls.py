@@ -11,6 +11,11 @@ urlpatterns = [
     # Induk (koordinator) pages: literal paths before any <slug:posdaya>/.
     path("induk/harga-sampah/", induk.PriceListView.as_view(), name="price_list"),
     path(
+        "induk/jenis-sampah/bawaan/",
+        induk.DefaultCategoriesView.as_view(),
+        name="category_defaults",
+    ),
+    path(
         "induk/jenis-sampah/tambah/",
         induk.CategoryFormView.as_view(),
         name="category_create",

@@ -33,6 +33,7 @@ from .models import (
 )
 from .selectors import prices_in_force
 from .services import (
+    DEFAULT_WASTE_CATEGORIES,
     SaleLine,
     WeighedLine,
     record_production_use,
@@ -43,20 +44,20 @@ from .services import (
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
-# slug, name, group, unit, buy, sell (Rp per unit, ~10 weeks ago), typical amount
-CATEGORIES = [
-    ("plastik-pet", "Botol plastik PET", "plastik", "kg", 3000, 4000, 2.0),
-    ("gelas-plastik", "Gelas plastik", "plastik", "kg", 4000, 5500, 1.2),
-    ("kemasan-sachet", "Kemasan/sachet", "plastik", "kg", 500, 1000, 0.8),
-    ("kresek", "Kantong kresek", "plastik", "kg", 300, 600, 0.8),
-    ("kardus", "Kardus", "kertas", "kg", 1500, 2000, 3.0),
-    ("kertas-hvs", "Kertas HVS", "kertas", "kg", 2000, 2800, 1.5),
-    ("koran", "Koran", "kertas", "kg", 1800, 2500, 1.5),
-    ("besi", "Besi", "logam", "kg", 3000, 4000, 1.5),
-    ("aluminium", "Aluminium", "logam", "kg", 10000, 13000, 0.4),
-    ("botol-kaca", "Botol kaca", "kaca", "kg", 300, 500, 2.0),
-    ("minyak-jelantah", "Minyak jelantah", "lainnya", "liter", 4000, 6000, 1.5),
-]
+# Kilograms (or litres) a household typically brings of each kind.
+TYPICAL_AMOUNT = {
+    "plastik-pet": 2.0,
+    "gelas-plastik": 1.2,
+    "kemasan-sachet": 0.8,
+    "kresek": 0.8,
+    "kardus": 3.0,
+    "kertas-hvs": 1.5,
+    "koran": 1.5,
+    "besi": 1.5,
+    "aluminium": 0.4,
+    "botol-kaca": 2.0,
+    "minyak-jelantah": 1.5,
+}
 # The price change ~4 weeks ago that shows snapshots on old receipts.
 PRICE_CHANGES = {
     "plastik-pet": (3200, 4200),
@@ -130,10 +131,11 @@ def seed_categories(today: dt.date) -> dict[str, WasteCategory]:
     base_day = today - dt.timedelta(weeks=10, days=today.weekday())
     change_day = today - dt.timedelta(weeks=4, days=today.weekday())
     categories = {}
-    for order, (slug, name, group, unit, buy, sell, _typical) in enumerate(CATEGORIES):
+    for order, row in enumerate(DEFAULT_WASTE_CATEGORIES, 1):
+        slug, name, group, unit, buy, sell = row
         category, _ = WasteCategory.objects.get_or_create(
             slug=slug,
-            defaults={"name": name, "group": group, "unit": unit, "order": order + 1},
+            defaults={"name": name, "group": group, "unit": unit, "order": order},
         )
         categories[slug] = category
         WastePrice.objects.get_or_create(
@@ -153,9 +155,9 @@ def seed_categories(today: dt.date) -> dict[str, WasteCategory]:
 
 def _weigh(rng, categories):
     """Pick 1–4 lines a household might bring."""
-    picks = rng.sample(CATEGORIES, rng.randint(1, 4))
+    picks = rng.sample(list(TYPICAL_AMOUNT.items()), rng.randint(1, 4))
     lines = []
-    for slug, *_rest, typical in picks:
+    for slug, typical in picks:
         weight = Decimal(str(round(rng.uniform(1.0, 4.0) * typical, 1))).quantize(
             Decimal("0.001")
         )

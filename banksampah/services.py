@@ -726,6 +726,60 @@ def set_waste_price(
     return price
 
 
+# slug, name, group, unit, buy price, sell price (Rupiah per unit): the waste the
+# program paper's banks take in, at prices pengepul around Babelan paid in 2026.
+DEFAULT_WASTE_CATEGORIES = [
+    ("plastik-pet", "Botol plastik PET", "plastik", "kg", 3000, 4000),
+    ("gelas-plastik", "Gelas plastik", "plastik", "kg", 4000, 5500),
+    ("kemasan-sachet", "Kemasan/sachet", "plastik", "kg", 500, 1000),
+    ("kresek", "Kantong kresek", "plastik", "kg", 300, 600),
+    ("kardus", "Kardus", "kertas", "kg", 1500, 2000),
+    ("kertas-hvs", "Kertas HVS", "kertas", "kg", 2000, 2800),
+    ("koran", "Koran", "kertas", "kg", 1800, 2500),
+    ("besi", "Besi", "logam", "kg", 3000, 4000),
+    ("aluminium", "Aluminium", "logam", "kg", 10000, 13000),
+    ("botol-kaca", "Botol kaca", "kaca", "kg", 300, 500),
+    ("minyak-jelantah", "Minyak jelantah", "lainnya", "liter", 4000, 6000),
+]
+
+
+def missing_default_waste_categories() -> list[tuple]:
+    """Rows of DEFAULT_WASTE_CATEGORIES whose slug and name are both still free."""
+    taken_slugs = set(WasteCategory.objects.values_list("slug", flat=True))
+    taken_names = {
+        name.casefold() for name in WasteCategory.objects.values_list("name", flat=True)
+    }
+    return [
+        row
+        for row in DEFAULT_WASTE_CATEGORIES
+        if row[0] not in taken_slugs and row[1].casefold() not in taken_names
+    ]
+
+
+def add_default_waste_categories(*, by, valid_from: date) -> int:
+    """Create the missing default waste categories, each with its starting price.
+
+    The prices go through `set_waste_price`, so they are audited like any other.
+    Existing categories and their prices are left alone. Returns how many
+    categories were created.
+    """
+    with transaction.atomic():
+        missing = missing_default_waste_categories()
+        order = {row[0]: n for n, row in enumerate(DEFAULT_WASTE_CATEGORIES, 1)}
+        for slug, name, group, unit, buy, sell in missing:
+            category = WasteCategory.objects.create(
+                slug=slug, name=name, group=group, unit=unit, order=order[slug]
+            )
+            set_waste_price(
+                category=category,
+                valid_from=valid_from,
+                buy_price=buy,
+                sell_price=sell,
+                by=by,
+            )
+    return len(missing)
+
+
 def save_waste_category(
     *, category: WasteCategory | None = None, by, **fields
 ) -> WasteCategory:

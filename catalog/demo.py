@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from banksampah.models import WasteCategory
+from banksampah.services import DEFAULT_WASTE_CATEGORIES
 from posdaya.models import Posdaya
 
 from . import services
@@ -22,21 +23,6 @@ from .models import Category, Product
 
 SEED = 20240817
 PICTURE_SIDE = 400  # = the small rendition: one WebP encode per picture
-
-# The bank sampah seeds the same slugs with get_or_create: keep them in step.
-WASTE_CATEGORIES = [
-    ("plastik-pet", "Botol plastik PET", "plastik", "kg"),
-    ("gelas-plastik", "Gelas plastik", "plastik", "kg"),
-    ("kemasan-sachet", "Kemasan/sachet", "plastik", "kg"),
-    ("kresek", "Kantong kresek", "plastik", "kg"),
-    ("kardus", "Kardus", "kertas", "kg"),
-    ("kertas-hvs", "Kertas HVS", "kertas", "kg"),
-    ("koran", "Koran", "kertas", "kg"),
-    ("besi", "Besi", "logam", "kg"),
-    ("aluminium", "Aluminium", "logam", "kg"),
-    ("botol-kaca", "Botol kaca", "kaca", "kg"),
-    ("minyak-jelantah", "Minyak jelantah", "lainnya", "liter"),
-]
 
 # category slug → (names, description, price range, materials as (slug, kg)).
 PRODUCT_KINDS = {
@@ -215,7 +201,9 @@ def seed() -> None:
                 slug=slug,
                 defaults={"name": name, "group": group, "unit": unit, "order": order},
             )[0]
-            for order, (slug, name, group, unit) in enumerate(WASTE_CATEGORIES)
+            for order, (slug, name, group, unit, *_prices) in enumerate(
+                DEFAULT_WASTE_CATEGORIES, 1
+            )
         }
         branches = list(Posdaya.objects.order_by("pk"))
         if not branches:

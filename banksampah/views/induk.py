@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
 from django.views.generic import TemplateView
 
 from posdaya.permissions import KoordinatorRequiredMixin
@@ -30,6 +32,7 @@ class PriceListView(KoordinatorRequiredMixin, DashboardMixin, TemplateView):
             for category in WasteCategory.objects.all()
         ]
         context["history"] = selectors.price_history()[:200]
+        context["missing_defaults"] = services.missing_default_waste_categories()
         context.setdefault("form", WastePriceForm())
         return context
 
@@ -73,4 +76,28 @@ class CategoryFormView(KoordinatorRequiredMixin, DashboardMixin, TemplateView):
             category=self.object, by=request.user, **form.cleaned_data
         )
         messages.success(request, _("Jenis sampah disimpan."))
+        return redirect("banksampah_dashboard:price_list")
+
+
+class DefaultCategoriesView(KoordinatorRequiredMixin, View):
+    """Add the default waste categories that are missing, priced from today."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        created = services.add_default_waste_categories(
+            by=request.user, valid_from=timezone.localdate()
+        )
+        if created:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s jenis sampah bawaan ditambahkan beserta harganya.",
+                    "%(count)s jenis sampah bawaan ditambahkan beserta harganya.",
+                    created,
+                )
+                % {"count": created},
+            )
+        else:
+            messages.info(request, _("Semua jenis sampah bawaan sudah ada."))
         return redirect("banksampah_dashboard:price_list")

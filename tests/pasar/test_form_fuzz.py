@@ -350,6 +350,7 @@ URLS = {
     # bank sampah
     "banksampah_dashboard:price_list": _p("/dasbor/induk/harga-sampah/"),
     "banksampah_dashboard:category_create": _p("/dasbor/induk/jenis-sampah/tambah/"),
+    "banksampah_dashboard:category_defaults": _p("/dasbor/induk/jenis-sampah/bawaan/"),
     "banksampah_dashboard:category_update": _p(
         "/dasbor/induk/jenis-sampah/{w.waste.pk}/ubah/"
     ),
@@ -537,6 +538,7 @@ TARGETS = [
         "koordinator",
         ("category", "valid_from", "buy_price", "sell_price"),
     ),
+    Target("banksampah_dashboard:category_defaults", "koordinator", ()),
     Target(
         "banksampah_dashboard:category_create",
         "koordinator",
