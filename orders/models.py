@@ -299,8 +299,33 @@ class PaymentProof(TimeStampedModel):
         return f"{self.order.code} · {self.get_status_display()}"
 
 
-class OrderEvent(AppendOnlyModel):
-    """A change of an order's status: who, when, from, to, why. Append-only."""
+class StatusEvent(AppendOnlyModel):
+    """Abstract base: a change of status, who, when, from, to, why. Append-only.
+
+    A subclass adds the link to its document, the two status fields (sized for
+    its own statuses) and `statuses`, the TextChoices they hold.
+    """
+
+    statuses: type[models.TextChoices]
+
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+    by = recorded_by(_("oleh"))
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def get_from_status_display(self):
+        return self.statuses(self.from_status).label if self.from_status else ""
+
+    def get_to_status_display(self):
+        return self.statuses(self.to_status).label
+
+
+class OrderEvent(StatusEvent):
+    """A change of an order's status."""
+
+    statuses = Order.Status
 
     order = models.ForeignKey(
         Order,
@@ -310,26 +335,19 @@ class OrderEvent(AppendOnlyModel):
     )
     from_status = models.CharField(_("dari"), max_length=24, blank=True)
     to_status = models.CharField(_("ke"), max_length=24)
-    note = models.CharField(_("catatan"), max_length=300, blank=True)
-    by = recorded_by(_("oleh"))
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = _("riwayat pesanan")
         verbose_name_plural = _("riwayat pesanan")
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return f"{self.order_id}: {self.from_status} → {self.to_status}"
 
-    def get_from_status_display(self):
-        return Order.Status(self.from_status).label if self.from_status else ""
 
-    def get_to_status_display(self):
-        return Order.Status(self.to_status).label
+class SubOrderEvent(StatusEvent):
+    """A change of a sub-order's status."""
 
-
-class SubOrderEvent(AppendOnlyModel):
-    """A change of a sub-order's status: who, when, from, to, why. Append-only."""
+    statuses = SubOrder.Status
 
     suborder = models.ForeignKey(
         SubOrder,
@@ -339,22 +357,13 @@ class SubOrderEvent(AppendOnlyModel):
     )
     from_status = models.CharField(_("dari"), max_length=16, blank=True)
     to_status = models.CharField(_("ke"), max_length=16)
-    note = models.CharField(_("catatan"), max_length=300, blank=True)
-    by = recorded_by(_("oleh"))
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = _("riwayat pesanan POSDAYA")
         verbose_name_plural = _("riwayat pesanan POSDAYA")
-        ordering = ["created_at", "id"]
 
     def __str__(self):
         return f"{self.suborder_id}: {self.from_status} → {self.to_status}"
-
-    def get_from_status_display(self):
-        return SubOrder.Status(self.from_status).label if self.from_status else ""
-
-    def get_to_status_display(self):
-        return SubOrder.Status(self.to_status).label
 
 
 class SettlementEntry(AppendOnlyModel):
