@@ -4,12 +4,13 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView
 
@@ -72,17 +73,29 @@ class CartView(View):
         return render(request, self.template_name, {"summary": summary})
 
 
+def cart_label(count: int) -> str:
+    """The cart button's accessible name, with the number of units in it."""
+    return ngettext(
+        "Keranjang, %(count)s barang", "Keranjang, %(count)s barang", count
+    ) % {"count": count}
+
+
 class CartAddView(View):
+    """Add a product to the cart.
+
+    A plain form post redirects back with a message. The product page's script
+    asks for JSON instead (`Accept: application/json`) and gets the message and
+    the new cart count, so the shopper stays on the page; nothing is queued in
+    the messages framework then.
+    """
+
     def post(self, request):
         form = CartLineForm(request.POST)
-        cart_url = reverse("orders:cart")
         if not form.is_valid():
-            messages.error(request, _("Jumlah tidak valid."))
-            return _back(request, cart_url)
+            return self.reply(request, False, _("Jumlah tidak valid."), back=True)
         product = _buyable_products().filter(pk=form.cleaned_data["product"]).first()
         if product is None:
-            messages.error(request, _("Produk ini tidak lagi dijual."))
-            return redirect(cart_url)
+            return self.reply(request, False, _("Produk ini tidak lagi dijual."))
         try:
             add_to_cart(
                 cart=Cart(request.session),
@@ -90,13 +103,26 @@ class CartAddView(View):
                 quantity=form.cleaned_data["quantity"],
             )
         except CartError as error:
-            messages.error(request, str(error))
-            return _back(request, cart_url)
-        messages.success(
-            request,
-            _("%(product)s masuk keranjang.") % {"product": product.name},
-        )
-        return _back(request, cart_url)
+            return self.reply(request, False, str(error), back=True)
+        message = _("%(product)s masuk keranjang.") % {"product": product.name}
+        return self.reply(request, True, message, back=True)
+
+    @staticmethod
+    def reply(request, ok: bool, message: str, *, back: bool = False):
+        if "application/json" in request.headers.get("Accept", ""):
+            count = Cart(request.session).count()
+            return JsonResponse(
+                {
+                    "ok": ok,
+                    "message": message,
+                    "cart_count": count,
+                    "cart_label": cart_label(count),
+                },
+                status=200 if ok else 400,
+            )
+        (messages.success if ok else messages.error)(request, message)
+        cart_url = reverse("orders:cart")
+        return _back(request, cart_url) if back else redirect(cart_url)
 
 
 class CartUpdateView(View):

@@ -104,7 +104,7 @@ def shop(posdaya, other_posdaya, pengelola, other_pengelola, koordinator):
     return kopi, anyam
 
 
-def add_from_search(page, posdaya_name: str, product_name: str) -> None:
+def add_from_search(page, posdaya_name: str, product_name: str, cart_size: int) -> None:
     """Search "tas" from the header, keep one POSDAYA, open a product, add it."""
     open_menu(page)
     search = page.get_by_role("searchbox", name="Cari produk")
@@ -122,8 +122,16 @@ def add_from_search(page, posdaya_name: str, product_name: str) -> None:
     assert names == [product_name]
     page.get_by_role("link", name=product_name).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(product_name)
+    product_url = page.url
+    page.evaluate("window.stayedOnPage = true")
     page.get_by_role("button", name="Tambah ke keranjang").click()
     page.get_by_text(f"{product_name} masuk keranjang.").wait_for()
+    # The script added it without a reload and updated the header's cart.
+    assert page.evaluate("window.stayedOnPage") is True
+    assert page.url == product_url
+    cart = page.locator("a[data-cart-link]")
+    expect(cart).to_have_attribute("aria-label", f"Keranjang, {cart_size} barang")
+    assert cart.locator("[data-cart-count]").inner_text() == str(cart_size)
 
 
 def test_guest_buys_from_two_posdaya_and_both_fulfil(page, shop, tmp_path):
@@ -131,12 +139,12 @@ def test_guest_buys_from_two_posdaya_and_both_fulfil(page, shop, tmp_path):
 
     # 1. The guest: search, filter, product, cart, checkout, proof of transfer.
     page.goto(page.base + "/")
-    add_from_search(page, "POSDAYA Bahagia", kopi.name)
+    add_from_search(page, "POSDAYA Bahagia", kopi.name, 1)
     assert_accessible(page)  # a product page
     page.goto(page.base + "/")
-    add_from_search(page, "POSDAYA Flamboyan", anyam.name)
+    add_from_search(page, "POSDAYA Flamboyan", anyam.name, 2)
 
-    page.get_by_role("link", name="Keranjang").click()
+    page.get_by_role("link", name="Lihat keranjang").click()
     expect(page.locator(".cart-line")).to_have_count(2)
     assert_accessible(page)
     page.get_by_role("link", name="Lanjut ke checkout").click()

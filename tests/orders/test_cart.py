@@ -182,3 +182,74 @@ def test_add_to_cart_partial(product):
     )
     assert "/keranjang/tambah/" not in html
     assert "disabled" in html and "Stok habis" in html
+
+
+# --- the product page's script asks for JSON ------------------------------------
+
+
+def add_json(client, product, quantity=1):
+    return client.post(
+        "/keranjang/tambah/",
+        {"product": product.pk, "quantity": quantity, "next": "/produk/x/"},
+        HTTP_ACCEPT="application/json",
+    )
+
+
+def test_json_add_answers_message_and_count_and_queues_no_message(
+    client, product, other_product
+):
+    response = add_json(client, product, 2)
+    assert response.status_code == 200
+    assert response.json() == {
+        "ok": True,
+        "message": "Tas Kopi masuk keranjang.",
+        "cart_count": 2,
+        "cart_label": "Keranjang, 2 barang",
+    }
+    assert add_json(client, other_product, 1).json()["cart_count"] == 3
+    assert cart_of(client) == {str(product.pk): 2, str(other_product.pk): 1}
+    # The message was shown by the script: the next page does not repeat it.
+    assert list(client.get("/keranjang/").context["messages"]) == []
+
+
+@pytest.mark.parametrize(
+    ("setup", "quantity", "message"),
+    [
+        (None, 6, "Stok Tas Kopi tinggal 5. Kurangi jumlahnya."),
+        (None, "abc", "Jumlah tidak valid."),
+        ({"status": "draft"}, 1, "Produk ini tidak lagi dijual."),
+        ({"stock": 0}, 1, "Tas Kopi sedang habis."),
+    ],
+)
+def test_json_refusal_says_why_and_changes_nothing(
+    client, product, setup, quantity, message
+):
+    add_json(client, product, 1)
+    if setup:
+        Product.objects.filter(pk=product.pk).update(**setup)
+    response = add_json(client, product, quantity)
+    assert response.status_code == 400
+    assert response.json() == {
+        "ok": False,
+        "message": message,
+        "cart_count": 1,
+        "cart_label": "Keranjang, 1 barang",
+    }
+    assert cart_of(client) == {str(product.pk): 1}
+    assert list(client.get("/tentang/").context["messages"]) == []
+
+
+def test_json_add_in_english(client, product):
+    client.cookies["django_language"] = "en"
+    assert add_json(client, product, 1).json() == {
+        "ok": True,
+        "message": "Tas Kopi added to the cart.",
+        "cart_count": 1,
+        "cart_label": "Cart, 1 item",
+    }
+
+
+def test_header_cart_link_names_its_count(client, product):
+    add(client, product, 3)
+    page = client.get("/keranjang/").content.decode()
+    assert 'aria-label="Keranjang, 3 barang" data-cart-link' in page
