@@ -125,6 +125,16 @@ def actors(shopper, pengelola, other_pengelola, koordinator):
     )
 
 
+# What each actor of the matrix gets from a koordinator-only (induk) page.
+KOORDINATOR_ONLY = {
+    "anonymous": "login",
+    "shopper": 404,
+    "other_staff": 404,
+    "own_staff": 404,
+    "koordinator": 200,
+}
+
+
 def status_matrix(actors: Actors, url: str, method: str = "get", data=None) -> dict:
     """Return {actor: status code} for one URL requested by each actor."""
     result = {}

@@ -13,7 +13,7 @@ from banksampah.services import (
 )
 from pasar.models import AuditLog
 
-from ..conftest import client_for, status_matrix
+from ..conftest import KOORDINATOR_ONLY, client_for, status_matrix
 from ..factories import WasteCategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +22,7 @@ URL = "/dasbor/induk/jenis-sampah/bawaan/"
 
 
 def test_only_the_koordinator_adds_them(actors):
-    assert status_matrix(actors, URL, "post") == {
-        "anonymous": "login",
-        "shopper": 404,
-        "other_staff": 404,
-        "own_staff": 404,
-        "koordinator": 302,
-    }
+    assert status_matrix(actors, URL, "post") == dict(KOORDINATOR_ONLY, koordinator=302)
     assert WasteCategory.objects.count() == 11
     assert actors.koordinator.get(URL).status_code == 405
 

@@ -6,18 +6,11 @@ from django.test import Client
 from catalog.models import Category, Product
 from catalog.services import DEFAULT_CATEGORIES, add_default_categories
 
-from ..conftest import client_for, status_matrix
+from ..conftest import KOORDINATOR_ONLY, client_for, status_matrix
 from ..factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
-KOORDINATOR_ONLY = {
-    "anonymous": "login",
-    "shopper": 404,
-    "other_staff": 404,
-    "own_staff": 404,
-    "koordinator": 200,
-}
 POSTED = dict(KOORDINATOR_ONLY, koordinator=302)
 
 

@@ -10,19 +10,12 @@ from orders.models import DeliveryZone, Order, PaymentProof, SubOrder
 from orders.services import approve_payment, submit_payment_proof
 from pasar.models import AuditLog
 
-from ..conftest import client_for, status_matrix
+from ..conftest import KOORDINATOR_ONLY, client_for, status_matrix
 from ..factories import ProductFactory
 from .conftest import make_order
 
 pytestmark = pytest.mark.django_db
 
-KOORDINATOR_ONLY = {
-    "anonymous": "login",
-    "shopper": 404,
-    "other_staff": 404,
-    "own_staff": 404,
-    "koordinator": 200,
-}
 OWN_POSDAYA = {
     "anonymous": "login",
     "shopper": 404,
