@@ -5,8 +5,10 @@ twelve-factor conventions without hand-written parsing.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -175,6 +177,57 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Media on S3-compatible object storage (AWS S3, MinIO, Cloudflare R2, Wasabi)
+# through django-storages when PASAR_S3_BUCKET is set, so every app server sees
+# the same photos. Credentials come the usual boto3 way: AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the machine's role. Proofs of transfer go to a
+# second, private bucket and are only ever streamed through the koordinator's view.
+PASAR_S3_BUCKET = env("PASAR_S3_BUCKET", default="")
+if PASAR_S3_BUCKET:
+    PASAR_S3_PRIVATE_BUCKET = env("PASAR_S3_PRIVATE_BUCKET", default="")
+    if PASAR_S3_PRIVATE_BUCKET in ("", PASAR_S3_BUCKET):
+        raise ImproperlyConfigured(
+            "PASAR_S3_PRIVATE_BUCKET must name a second, non-public bucket for "
+            "the proofs of transfer."
+        )
+    _s3 = {
+        "endpoint_url": env("PASAR_S3_ENDPOINT_URL", default=None),
+        "region_name": env("PASAR_S3_REGION", default=None),
+        "file_overwrite": False,
+    }
+    _domain = env("PASAR_S3_CUSTOM_DOMAIN", default=None)
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": PASAR_S3_BUCKET,
+            "custom_domain": _domain,
+            "querystring_auth": False,
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": PASAR_S3_PRIVATE_BUCKET,
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+    # Where the photos' URLs point, for the Content-Security-Policy.
+    if _domain:
+        _origins = [f"https://{_domain}"]
+    elif _s3["endpoint_url"]:
+        _endpoint = urlsplit(_s3["endpoint_url"])
+        _origins = [
+            f"{_endpoint.scheme}://{_endpoint.netloc}",
+            f"{_endpoint.scheme}://{PASAR_S3_BUCKET}.{_endpoint.netloc}",
+        ]
+    else:
+        _region = f".{_s3['region_name']}" if _s3["region_name"] else ""
+        _origins = [f"https://{PASAR_S3_BUCKET}.s3{_region}.amazonaws.com"]
+    SECURE_CSP["img-src"] += _origins
 
 SITE_ID = 1
 LOGIN_URL = "account_login"
