@@ -38,3 +38,40 @@ def test_pengelola_signs_in_and_reaches_own_dashboard(page, posdaya, pengelola):
     page.wait_for_url("**/dasbor/bahagia/")
     assert page.get_by_role("heading", level=1).inner_text() == "POSDAYA Bahagia"
     assert_accessible(page)
+
+
+def test_koordinator_sets_up_categories_on_a_fresh_install(page, koordinator):
+    sign_in(page, "koordinator", PASSWORD)
+    page.goto(page.base + "/dasbor/induk/kategori/")
+    expect(
+        page.get_by_role("cell", name="Belum ada kategori.", exact=False)
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Tambahkan 13 kategori bawaan").click()
+    expect(page.get_by_text("13 kategori bawaan ditambahkan.")).to_be_visible()
+    expect(page.locator("main tbody tr")).to_have_count(13)
+
+    page.get_by_role("link", name="Kategori baru").click()
+    page.get_by_label("Nama").fill("Tikar Plastik")
+    page.get_by_label("Urutan").fill("20")
+    page.get_by_label("Ikon").fill("grid-3x2")
+    assert_accessible(page)
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.get_by_text("Kategori Tikar Plastik disimpan.")).to_be_visible()
+    last = page.locator("main tbody tr").last
+    expect(last).to_contain_text("Tikar Plastik")
+    expect(last.get_by_role("link", name="/kategori/tikar-plastik/")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto(page.base + "/dasbor/induk/harga-sampah/")
+    page.get_by_role("button", name="Tambahkan 11 jenis sampah bawaan").click()
+    expect(
+        page.get_by_text("11 jenis sampah bawaan ditambahkan beserta harganya.")
+    ).to_be_visible()
+    row = page.locator("main table").first.locator("tr", has_text="Minyak jelantah")
+    expect(row).to_contain_text("Rp 4.000")
+    expect(row).to_contain_text("Rp 6.000")
+    assert_accessible(page)
+
+    page.goto(page.base + "/kategori/tikar-plastik/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tikar Plastik")
