@@ -763,13 +763,23 @@ def add_default_waste_categories(*, by, valid_from: date) -> int:
     Existing categories and their prices are left alone. Returns how many
     categories were created.
     """
+    created = 0
     with transaction.atomic():
-        missing = missing_default_waste_categories()
         order = {row[0]: n for n, row in enumerate(DEFAULT_WASTE_CATEGORIES, 1)}
-        for slug, name, group, unit, buy, sell in missing:
-            category = WasteCategory.objects.create(
-                slug=slug, name=name, group=group, unit=unit, order=order[slug]
+        for slug, name, group, unit, buy, sell in missing_default_waste_categories():
+            # get_or_create: a second click racing the first prices nothing twice.
+            category, new = WasteCategory.objects.get_or_create(
+                slug=slug,
+                defaults={
+                    "name": name,
+                    "group": group,
+                    "unit": unit,
+                    "order": order[slug],
+                },
             )
+            if not new:
+                continue
+            created += 1
             set_waste_price(
                 category=category,
                 valid_from=valid_from,
@@ -777,7 +787,7 @@ def add_default_waste_categories(*, by, valid_from: date) -> int:
                 sell_price=sell,
                 by=by,
             )
-    return len(missing)
+    return created
 
 
 def save_waste_category(

@@ -97,9 +97,18 @@ def add_default_categories() -> int:
 
     Existing categories are left as they are.
     """
-    missing = missing_default_categories()
-    Category.objects.bulk_create(missing)
-    return len(missing)
+    created = 0
+    for category in missing_default_categories():
+        # get_or_create: a second click racing the first creates nothing twice.
+        created += Category.objects.get_or_create(
+            slug=category.slug,
+            defaults={
+                "name": category.name,
+                "icon": category.icon,
+                "order": category.order,
+            },
+        )[1]
+    return created
 
 
 @transaction.atomic

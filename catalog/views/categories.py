@@ -37,11 +37,14 @@ class CategoryListView(KoordinatorRequiredMixin, DashboardMixin, TemplateView):
 class CategoryFormView(KoordinatorRequiredMixin, DashboardMixin, TemplateView):
     template_name = "catalog/dashboard/category_form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.object = None
-        if "pk" in kwargs:
-            self.object = get_object_or_404(Category, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self) -> Category | None:
+        if "pk" not in self.kwargs:
+            return None
+        return get_object_or_404(Category, pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -50,6 +53,7 @@ class CategoryFormView(KoordinatorRequiredMixin, DashboardMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
         form = CategoryForm(request.POST, instance=self.object)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))

@@ -1,8 +1,10 @@
 """The default waste categories and their starting prices, added by the koordinator."""
 
 import datetime as dt
+import threading
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from banksampah.models import WasteCategory, WastePrice
@@ -65,3 +67,38 @@ def test_existing_categories_and_prices_are_left_alone(koordinator):
     assert not WastePrice.objects.filter(category=kardus).exists()
     assert add_default_waste_categories(by=koordinator, valid_from=on) == 0
     assert WastePrice.objects.count() == 9
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs concurrent PostgreSQL sessions"
+)
+@pytest.mark.django_db(transaction=True)
+def test_racing_clicks_create_each_default_once(koordinator):
+    threads, created, errors = 4, [], []
+    barrier = threading.Barrier(threads)
+    lock = threading.Lock()
+
+    def click():
+        try:
+            barrier.wait()
+            count = add_default_waste_categories(
+                by=koordinator, valid_from=dt.date(2026, 11, 2)
+            )
+            with lock:
+                created.append(count)
+        except Exception as error:  # any error fails the test below
+            with lock:
+                errors.append(repr(error))
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=click) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    assert sum(created) == 11
+    assert WasteCategory.objects.count() == 11
+    assert WastePrice.objects.count() == 11
+    assert AuditLog.objects.filter(action=AuditLog.Action.PRICE_CHANGE).count() == 11

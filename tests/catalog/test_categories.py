@@ -1,6 +1,9 @@
 """Craft categories kept by the koordinator under /dasbor/induk/kategori/."""
 
+import threading
+
 import pytest
+from django.db import connection
 from django.test import Client
 
 from catalog.models import Category, Product
@@ -40,6 +43,11 @@ def test_pages_matrix(actors, tas):
     assert status_matrix(actors, f"/dasbor/induk/kategori/{tas.pk}/") == (
         KOORDINATOR_ONLY
     )
+
+
+def test_a_missing_category_is_login_first_then_404(actors):
+    url = "/dasbor/induk/kategori/999999/"
+    assert status_matrix(actors, url) == dict(KOORDINATOR_ONLY, koordinator=404)
 
 
 def test_create_matrix_only_the_koordinator_changes_anything(actors):
@@ -207,3 +215,34 @@ def test_english_messages(koordinator, tas, posdaya):
 def test_service_counts_what_it_created():
     assert add_default_categories() == len(DEFAULT_CATEGORIES) == 13
     assert add_default_categories() == 0
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs concurrent PostgreSQL sessions"
+)
+@pytest.mark.django_db(transaction=True)
+def test_racing_clicks_create_each_default_category_once():
+    threads, created, errors = 4, [], []
+    barrier = threading.Barrier(threads)
+    lock = threading.Lock()
+
+    def click():
+        try:
+            barrier.wait()
+            count = add_default_categories()
+            with lock:
+                created.append(count)
+        except Exception as error:  # any error fails the test below
+            with lock:
+                errors.append(repr(error))
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=click) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    assert sum(created) == 13
+    assert Category.objects.count() == 13
