@@ -104,7 +104,9 @@ def test_browser_language_does_not_override_indonesian(client):
 
 def test_guide_and_about_pages(client):
     guide = client.get("/panduan/").content.decode()
-    for anchor in ("produk", "pesanan", "transfer", "timbang", "penarikan"):
+    anchors = ("produk", "pesanan", "transfer", "timbang", "penarikan", "persiapan")
+    for anchor in anchors:
         assert f'id="{anchor}"' in guide
     assert "Mencatat penimbangan" in guide
+    assert "menu Kategori produk, lalu tekan Tambahkan kategori bawaan" in guide
     assert "UNISMA Bekasi" in client.get("/tentang/").content.decode()
