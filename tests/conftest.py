@@ -1,6 +1,7 @@
 """Fixtures shared by every test: POSDAYA, the five kinds of visitor, a matrix."""
 
 import os
+import threading
 from dataclasses import dataclass
 
 import pytest
@@ -145,3 +146,35 @@ def status_matrix(actors: Actors, url: str, method: str = "get", data=None) -> d
             status = "login"
         result[name] = status
     return result
+
+
+def race(action, threads: int = 4) -> tuple[list, list[str]]:
+    """Run `action()` in several threads released at once (PostgreSQL tests).
+
+    Returns the results and the repr of any exception; each thread closes its
+    own database connection.
+    """
+    from django.db import connection
+
+    barrier = threading.Barrier(threads)
+    lock = threading.Lock()
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            result = action()
+            with lock:
+                results.append(result)
+        except Exception as error:  # any error fails the caller's assertions
+            with lock:
+                errors.append(repr(error))
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return results, errors

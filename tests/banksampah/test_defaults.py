@@ -1,7 +1,6 @@
 """The default waste categories and their starting prices, added by the koordinator."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.db import connection
@@ -15,7 +14,7 @@ from banksampah.services import (
 )
 from pasar.models import AuditLog
 
-from ..conftest import KOORDINATOR_ONLY, client_for, status_matrix
+from ..conftest import KOORDINATOR_ONLY, client_for, race, status_matrix
 from ..factories import WasteCategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,29 +73,11 @@ def test_existing_categories_and_prices_are_left_alone(koordinator):
 )
 @pytest.mark.django_db(transaction=True)
 def test_racing_clicks_create_each_default_once(koordinator):
-    threads, created, errors = 4, [], []
-    barrier = threading.Barrier(threads)
-    lock = threading.Lock()
-
-    def click():
-        try:
-            barrier.wait()
-            count = add_default_waste_categories(
-                by=koordinator, valid_from=dt.date(2026, 11, 2)
-            )
-            with lock:
-                created.append(count)
-        except Exception as error:  # any error fails the test below
-            with lock:
-                errors.append(repr(error))
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=click) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    created, errors = race(
+        lambda: add_default_waste_categories(
+            by=koordinator, valid_from=dt.date(2026, 11, 2)
+        )
+    )
     assert errors == []
     assert sum(created) == 11
     assert WasteCategory.objects.count() == 11

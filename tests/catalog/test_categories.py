@@ -1,7 +1,5 @@
 """Craft categories kept by the koordinator under /dasbor/induk/kategori/."""
 
-import threading
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -9,7 +7,7 @@ from django.test import Client
 from catalog.models import Category, Product
 from catalog.services import DEFAULT_CATEGORIES, add_default_categories
 
-from ..conftest import KOORDINATOR_ONLY, client_for, status_matrix
+from ..conftest import KOORDINATOR_ONLY, client_for, race, status_matrix
 from ..factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -222,27 +220,7 @@ def test_service_counts_what_it_created():
 )
 @pytest.mark.django_db(transaction=True)
 def test_racing_clicks_create_each_default_category_once():
-    threads, created, errors = 4, [], []
-    barrier = threading.Barrier(threads)
-    lock = threading.Lock()
-
-    def click():
-        try:
-            barrier.wait()
-            count = add_default_categories()
-            with lock:
-                created.append(count)
-        except Exception as error:  # any error fails the test below
-            with lock:
-                errors.append(repr(error))
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=click) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    created, errors = race(add_default_categories)
     assert errors == []
     assert sum(created) == 13
     assert Category.objects.count() == 13

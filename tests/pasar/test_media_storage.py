@@ -11,11 +11,12 @@ from PIL import Image
 
 from catalog.services import add_product_image
 from orders.models import PaymentProof
-from orders.services import place_order, submit_payment_proof
+from orders.services import submit_payment_proof
 from pasar.uploads import reencode_image
 
 from ..conftest import client_for
 from ..factories import ProductFactory
+from ..orders.conftest import make_order
 from .test_deploy import KEY, run_manage
 
 S3 = {
@@ -119,18 +120,7 @@ def test_photos_and_proofs_work_on_a_storage_without_local_paths(
     assert f'href="{image.large.url}"' in page
     assert f'<img src="{image.small.url}" width="60" height="40"' in page
 
-    order = place_order(
-        quantities={product.pk: 1},
-        customer=None,
-        name="Budi",
-        phone="6281298765432",
-        email="",
-        delivery_method="ambil",
-        address="",
-        zone=None,
-        payment_method="transfer",
-        checkout_token="t-storage",
-    ).order
+    order = make_order({product: 1})
     proof = submit_payment_proof(
         order=order, file=reencode_image(png("bukti.png")).file, kind="image"
     )
