@@ -1,105 +1,64 @@
-"""Site-wide pages: home, about, guide, health check, error pages."""
+"""View bases shared by every app's dashboard: form → service → message → redirect.
 
-from django.db import connection
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
+`ServiceFormView` is Django's `FormView` with the one step every write page
+repeats: call one service with the valid form, show its success message and
+redirect; a `DomainError` from the service lands on the form (on its field
+when the error names one) and nothing has changed. `ServiceActionView` is the
+same for a button that posts to a list page: there is no page of its own to
+show, so the error (or the invalid form's first error) is a flash message on
+the page it returns to.
+"""
 
-from catalog import selectors as catalog_selectors
-from posdaya.selectors import active_posdaya
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.views.generic import FormView
 
-from .charts import Series, horizontal_bars
-from .impact import impact
-
-
-class HomeView(TemplateView):
-    template_name = "pasar/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["posdaya_list"] = active_posdaya()
-        context["new_products"] = catalog_selectors.new_products()
-        context["categories"] = catalog_selectors.categories()
-        context["impact"] = impact().overall
-        return context
+from .errors import DomainError
 
 
-class ImpactView(TemplateView):
-    """Public impact page: waste collected, turned into crafts, paid out."""
+class ServiceFormView(FormView):
+    """Validate a form, call `perform(form)`, then message and redirect."""
 
-    template_name = "pasar/impact.html"
+    form_class = forms.Form
+    success_message = ""
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        figures = impact()
-        context["impact"] = figures
-        context["collected_chart"] = horizontal_bars(
-            [p.name for p, _f in figures.per_posdaya],
-            [
-                Series(
-                    _("Dikumpulkan bank sampah"),
-                    [float(f.collected_kg) for _p, f in figures.per_posdaya],
-                ),
-                Series(
-                    _("Menjadi kerajinan terjual"),
-                    [float(f.in_products_kg) for _p, f in figures.per_posdaya],
-                ),
-            ],
-            title=_("Sampah per POSDAYA (kg)"),
-        )
-        context["paid_chart"] = horizontal_bars(
-            [month.strftime("%m-%Y") for month, _f in figures.per_month],
-            [
-                Series(
-                    _("Lewat bank sampah"), [f.paid_bank for _m, f in figures.per_month]
-                ),
-                Series(
-                    _("Lewat penjualan produk"),
-                    [f.paid_products for _m, f in figures.per_month],
-                ),
-            ],
-            title=_("Rupiah untuk rumah tangga per bulan"),
-        )
-        return context
+    def perform(self, form):
+        """Call one service with the form's data and return its result."""
+        raise NotImplementedError
+
+    def get_success_message(self, result) -> str:
+        return self.success_message
+
+    def get_success_url(self, result=None) -> str:
+        return super().get_success_url()
+
+    def form_valid(self, form):
+        try:
+            result = self.perform(form)
+        except DomainError as error:
+            return self.service_refused(form, error)
+        message = self.get_success_message(result)
+        if message:
+            messages.success(self.request, message)
+        return HttpResponseRedirect(self.get_success_url(result))
+
+    def service_refused(self, form, error: DomainError):
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, error.message)
+        return self.form_invalid(form)
 
 
-def healthz(request):
-    """Answer 200 when the app and its database answer; 503 otherwise."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # any database failure means unhealthy
-        return JsonResponse({"status": "database unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
+class ServiceActionView(ServiceFormView):
+    """A POST-only button: errors become a message on the page it returns to."""
 
+    http_method_names = ["post"]
 
-def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /dasbor/",
-        "Disallow: /akun/",
-        "Disallow: /keranjang/",
-        "Disallow: /checkout/",
-        "Disallow: /pesanan/",
-        "Disallow: /tabungan/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+    def get_failure_url(self) -> str:
+        return self.get_success_url()
 
-
-def error_400(request, exception=None):
-    return render(request, "400.html", status=400)
-
-
-def error_403(request, exception=None):
-    return render(request, "403.html", status=403)
-
-
-def error_404(request, exception=None):
-    return render(request, "404.html", status=404)
-
-
-def error_500(request):
-    return render(request, "500.html", status=500)
+    def form_invalid(self, form):
+        for errors in form.errors.values():
+            messages.error(self.request, errors[0])
+            break
+        return HttpResponseRedirect(self.get_failure_url())
