@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pasar.forms import PhoneField
 
-from .models import Member, WasteCategory, Withdrawal
+from .models import Member, ProductionUse, WasteCategory, Withdrawal
 from .services import MAX_AMOUNT, MAX_LINE_WEIGHT
 
 WEIGHT_HELP = _("Dalam satuan jenis sampah, paling banyak 3 angka di belakang koma.")
@@ -281,10 +281,13 @@ class ProductionUseForm(forms.Form):
     note = forms.CharField(label=_("Catatan"), max_length=255, required=False)
 
     def __init__(self, *args, posdaya, **kwargs):
-        from catalog.models import Product
-
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = Product.objects.filter(posdaya=posdaya)
+        # The catalog sits above the bank sampah, so its model is reached
+        # through the relation ProductionUse already declares, not imported.
+        product_model = ProductionUse._meta.get_field("product").related_model
+        self.fields["product"].queryset = product_model._default_manager.filter(
+            posdaya=posdaya
+        )
 
 
 class AdjustmentForm(forms.Form):

@@ -5,9 +5,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.utils import timezone
-
-from posdaya.selectors import is_koordinator
 
 from .models import (
     Deposit,
@@ -47,18 +44,6 @@ def priced_categories(*, on_date: dt.date) -> list[tuple[WasteCategory, WastePri
 def price_history() -> QuerySet[WastePrice]:
     """Return every price row with its category, newest first per category."""
     return WastePrice.objects.select_related("category", "set_by")
-
-
-def members_for_user(user) -> QuerySet[Member]:
-    """Return the members the user may see: own POSDAYA staff, all for koordinator."""
-    if not user.is_authenticated:
-        return Member.objects.none()
-    if is_koordinator(user):
-        return Member.objects.all()
-    return Member.objects.filter(
-        posdaya__memberships__user=user,
-        posdaya__memberships__role__in=["petugas", "pengelola"],
-    ).distinct()
 
 
 def members_of(posdaya) -> QuerySet[Member]:
@@ -143,13 +128,6 @@ def stock_movements(posdaya) -> QuerySet[WasteStockMovement]:
         .select_related("category", "by")
         .order_by("-id")
     )
-
-
-def this_week(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """Return Monday and Sunday of the current week in Asia/Jakarta."""
-    today = today or timezone.localdate()
-    start = today - dt.timedelta(days=today.weekday())
-    return start, start + dt.timedelta(days=6)
 
 
 @dataclass

@@ -286,10 +286,11 @@ def induk_rows(args) -> list[tuple]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from posdaya import reports
+    from pasar.dates import this_week
+    from pasar.site import reports
     from posdaya.models import Posdaya
 
-    monday, _sunday = reports.this_week()
+    monday, _sunday = this_week()
     end = monday - dt.timedelta(days=1)  # the last complete week
     start = end - dt.timedelta(weeks=12) + dt.timedelta(days=1)
     branches = Posdaya.objects.count()

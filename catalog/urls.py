@@ -12,4 +12,5 @@ urlpatterns = [
         name="product_detail",
     ),
     path("kategori/<slug:slug>/", public.CategoryView.as_view(), name="category"),
+    path("posdaya/<slug:slug>/", public.StorefrontView.as_view(), name="storefront"),
 ]

@@ -34,7 +34,7 @@ CACHEABLE = {
     "catalog:product_detail",
     "catalog:category",
     "posdaya:list",
-    "posdaya:detail",
+    "catalog:storefront",
     "impact",
 }
 _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')

@@ -1,17 +1,10 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from . import views
 
 app_name = "posdaya_dashboard"
 
 urlpatterns = [
-    path("", views.DashboardHomeView.as_view(), name="home"),
-    path("induk/", views.IndukDashboardView.as_view(), name="induk"),
-    re_path(
-        r"^induk/ekspor/(?P<report>pendapatan|semua)\.(?P<fmt>csv|xlsx)$",
-        views.IndukExportView.as_view(),
-        name="induk_export",
-    ),
     path("induk/staf/", views.StaffListView.as_view(), name="staff_list"),
     path("induk/staf/<int:pk>/cabut/", views.RevokeRoleView.as_view(), name="revoke"),
     path(
@@ -25,7 +18,6 @@ urlpatterns = [
         name="posdaya_active",
     ),
     path("induk/audit/", views.AuditLogView.as_view(), name="audit_log"),
-    path("<slug:posdaya>/", views.BranchHomeView.as_view(), name="branch_home"),
     path("<slug:posdaya>/profil/", views.PosdayaProfileView.as_view(), name="profile"),
     path("<slug:posdaya>/staf/", views.BranchStaffView.as_view(), name="branch_staff"),
 ]

@@ -62,7 +62,7 @@ class Posdaya(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("posdaya:detail", kwargs={"slug": self.slug})
+        return reverse("catalog:storefront", kwargs={"slug": self.slug})
 
     def get_weighing_days_display(self):
         labels = dict(Weekday.choices)

@@ -1,41 +1,144 @@
-"""Role checks for dashboard views.
+"""The one permission policy: which role may work in which area at which POSDAYA.
 
-Anonymous visitors are sent to sign in. Signed-in users without a role at the
-POSDAYA in the URL get a 404: we do not even admit the object exists.
+Every role question is answered here, by the table `BRANCH_AREAS` and
+`policy`: the view mixins below, the `{% can %}` template tag that builds
+menus and buttons, and the services' `can_*` helpers all ask it, so a link a
+role can see is a page that role can open (Wagtail's permission policy is the
+model).
+
+Rules:
+
+- the koordinator may do everything, at every POSDAYA and at the induk;
+- a pengelola or petugas may work in an area at a POSDAYA where they hold a
+  role that `BRANCH_AREAS` lists for that area;
+- induk areas belong to the koordinator alone (refunds included);
+- only the koordinator, or a superuser setting up a new site, may make
+  someone koordinator.
+
+Anonymous visitors are sent to sign in. Signed-in users outside their scope
+get a 404 (the object is not admitted to exist); a shopper who opens the
+dashboard itself gets a 403.
 """
+
+from enum import StrEnum
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Membership
-from .selectors import STAFF_ROLES, is_koordinator, is_staff_member, posdaya_for_user
+from .models import Membership, Posdaya
+from .selectors import is_koordinator, is_staff_member, posdaya_for_user, roles_at
+
+Role = Membership.Role
+
+
+class Area(StrEnum):
+    """A part of the back office; the names are used by the `{% can %}` tag."""
+
+    BRANCH = "branch"  # a POSDAYA's dashboard home
+    PROFILE = "profile"  # its public profile
+    STAFF = "staff"  # who works there
+    PRODUCTS = "products"
+    ORDERS = "orders"  # fulfilling its sub-orders
+    SETTLEMENT = "settlement"  # its settlement statement
+    BANKSAMPAH = "banksampah"  # members, weighing, savings, waste stock
+    REFUNDS = "refunds"  # returns of completed sub-orders: induk only
+    INDUK = "induk"  # everything under /dasbor/induk/ and payments
+
+
+# Which branch roles may work in each area; an empty set means koordinator only.
+BRANCH_AREAS: dict[Area, frozenset[str]] = {
+    Area.BRANCH: frozenset({Role.PENGELOLA, Role.PETUGAS}),
+    Area.PROFILE: frozenset({Role.PENGELOLA}),
+    Area.STAFF: frozenset({Role.PENGELOLA}),
+    Area.PRODUCTS: frozenset({Role.PENGELOLA}),
+    Area.ORDERS: frozenset({Role.PENGELOLA}),
+    Area.SETTLEMENT: frozenset({Role.PENGELOLA}),
+    Area.BANKSAMPAH: frozenset({Role.PENGELOLA, Role.PETUGAS}),
+    Area.REFUNDS: frozenset(),
+    Area.INDUK: frozenset(),
+}
+
+
+class PermissionPolicy:
+    """Answer every "may this user do that here?" question of the site."""
+
+    def roles_for(self, area: Area) -> frozenset[str]:
+        """Return the branch roles that may work in `area`."""
+        return BRANCH_AREAS[Area(area)]
+
+    def user_has_permission(
+        self, user, area: Area, posdaya: Posdaya | None = None
+    ) -> bool:
+        """Tell whether `user` may work in `area` (at `posdaya`, for branch areas)."""
+        if not user.is_authenticated:
+            return False
+        if is_koordinator(user):
+            return True
+        if posdaya is None:
+            return False
+        return bool(self.roles_for(area) & self._roles_at(user, posdaya))
+
+    def areas_at(self, user, posdaya: Posdaya) -> frozenset[Area]:
+        """Return every area `user` may work in at `posdaya` (for menus)."""
+        return frozenset(
+            area for area in Area if self.user_has_permission(user, area, posdaya)
+        )
+
+    def posdaya_for(self, user, area: Area) -> QuerySet[Posdaya]:
+        """Return the POSDAYA where `user` may work in `area`."""
+        roles = self.roles_for(area)
+        if not roles and not is_koordinator(user):
+            return Posdaya.objects.none()
+        return posdaya_for_user(user, roles=roles)
+
+    def may_enter_dashboard(self, user) -> bool:
+        """Tell whether `user` holds any role at all."""
+        return is_staff_member(user)
+
+    def may_grant_koordinator(self, user) -> bool:
+        """Only a koordinator, or a superuser setting up the site, names another."""
+        return user.is_authenticated and (user.is_superuser or is_koordinator(user))
+
+    def _roles_at(self, user, posdaya: Posdaya) -> frozenset[str]:
+        # One query per POSDAYA per request: the answer is kept on the user
+        # object, which lives as long as the request.
+        cache = user.__dict__.setdefault("_pasar_roles_at", {})
+        if posdaya.pk not in cache:
+            cache[posdaya.pk] = frozenset(roles_at(user, posdaya))
+        return cache[posdaya.pk]
+
+
+policy = PermissionPolicy()
 
 
 class StaffRequiredMixin(LoginRequiredMixin):
     """Signed-in staff of any POSDAYA or the induk; shoppers get 403."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not is_staff_member(request.user):
+        if request.user.is_authenticated and not policy.may_enter_dashboard(
+            request.user
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
-class PosdayaRoleRequiredMixin(LoginRequiredMixin):
-    """Enforce a role at the POSDAYA named by the `posdaya` URL kwarg.
+class AreaRequiredMixin(LoginRequiredMixin):
+    """Enforce `area` at the POSDAYA named by the `posdaya` URL kwarg.
 
-    Sets `self.posdaya`. A koordinator passes everywhere.
+    Sets `self.posdaya`, fetched through the policy's queryset, so a POSDAYA
+    outside the user's scope is a 404 exactly like one that does not exist.
     """
 
-    allowed_roles: tuple[str, ...] = STAFF_ROLES
+    area: Area = Area.BRANCH
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.posdaya = get_object_or_404(
-            posdaya_for_user(request.user, roles=self.allowed_roles),
-            slug=kwargs["posdaya"],
+            policy.posdaya_for(request.user, self.area), slug=kwargs["posdaya"]
         )
         return super().dispatch(request, *args, **kwargs)
 
@@ -45,22 +148,14 @@ class PosdayaRoleRequiredMixin(LoginRequiredMixin):
         return context
 
 
-class PengelolaRequiredMixin(PosdayaRoleRequiredMixin):
-    allowed_roles = (Membership.Role.PENGELOLA,)
-
-
-class PetugasRequiredMixin(PosdayaRoleRequiredMixin):
-    """Bank sampah work: the teller, and the pengelola who runs the POSDAYA."""
-
-    allowed_roles = (Membership.Role.PETUGAS, Membership.Role.PENGELOLA)
-
-
 class KoordinatorRequiredMixin(LoginRequiredMixin):
     """Induk pages: anyone else signed in gets a 404."""
+
+    area: Area = Area.INDUK
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not is_koordinator(request.user):
+        if not policy.user_has_permission(request.user, self.area):
             raise Http404
         return super().dispatch(request, *args, **kwargs)

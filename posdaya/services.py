@@ -15,6 +15,7 @@ from pasar.models import AuditLog
 from pasar.pagecache import invalidates_public_pages
 
 from .models import Membership, Posdaya
+from .permissions import policy
 
 PROFILE_FIELDS = ("name", "rw", "address", "profile", "whatsapp", "weighing_days")
 
@@ -23,16 +24,10 @@ class RoleError(Exception):
     """A role change that is not allowed; the message is for the user."""
 
 
-def _can_grant_koordinator(user) -> bool:
-    from .selectors import is_koordinator
-
-    return user.is_superuser or is_koordinator(user)
-
-
 def grant_role(*, user, role: str, posdaya: Posdaya | None, by) -> Membership:
     """Give `user` a role at `posdaya` (or koordinator, posdaya None)."""
     if role == Membership.Role.KOORDINATOR:
-        if not _can_grant_koordinator(by):
+        if not policy.may_grant_koordinator(by):
             raise RoleError(
                 _("Peran koordinator hanya dapat diberikan oleh koordinator.")
             )

@@ -6,5 +6,4 @@ app_name = "posdaya"
 
 urlpatterns = [
     path("", views.PosdayaListView.as_view(), name="list"),
-    path("<slug:slug>/", views.PosdayaDetailView.as_view(), name="detail"),
 ]

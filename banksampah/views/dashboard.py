@@ -1,8 +1,8 @@
 """Back-office pages of the bank sampah: members, weighing, savings, stock.
 
-Every view is scoped to `self.posdaya` (set by PetugasRequiredMixin) and reads
-objects through selectors filtered on it, so another POSDAYA's member, deposit
-or withdrawal is a 404.
+Every view is scoped to `self.posdaya` (set by AreaRequiredMixin for
+Area.BANKSAMPAH) and reads objects through selectors filtered on it, so
+another POSDAYA's member, deposit or withdrawal is a 404.
 """
 
 import uuid
@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from pasar.dates import this_week
 from pasar.money import format_rupiah
-from posdaya.permissions import PetugasRequiredMixin
+from posdaya.permissions import Area, AreaRequiredMixin
 from posdaya.views import DashboardMixin
 
 from .. import selectors, services
@@ -39,8 +40,10 @@ from ..services import BankSampahError, SaleLine, WeighedLine
 PAGE_SIZE = 25
 
 
-class BankSampahMixin(PetugasRequiredMixin, DashboardMixin):
+class BankSampahMixin(AreaRequiredMixin, DashboardMixin):
     """Petugas and pengelola of the POSDAYA in the URL; koordinator everywhere."""
+
+    area = Area.BANKSAMPAH
 
     def url(self, name, *args):
         return reverse(f"banksampah_dashboard:{name}", args=[self.posdaya.slug, *args])
@@ -59,7 +62,7 @@ class HomeView(BankSampahMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        start, end = selectors.this_week()
+        start, end = this_week()
         context["report"] = selectors.branch_report(
             posdaya=self.posdaya, start=start, end=end, top=5
         )
@@ -484,7 +487,7 @@ class ReportView(BankSampahMixin, TemplateView):
 
     def get_report(self):
         form = ReportRangeForm(self.request.GET or None)
-        start, end = selectors.this_week()
+        start, end = this_week()
         if form.is_valid():
             start = form.cleaned_data["start"] or start
             end = form.cleaned_data["end"] or end

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from posdaya.permissions import PengelolaRequiredMixin
+from posdaya.permissions import Area, AreaRequiredMixin
 from posdaya.views import DashboardMixin
 
 from .. import selectors, services
@@ -29,8 +29,10 @@ from ..forms import (
 from ..models import Product
 
 
-class BranchProductMixin(PengelolaRequiredMixin, DashboardMixin):
+class BranchProductMixin(AreaRequiredMixin, DashboardMixin):
     """Access check plus the product named by `pk`, scoped to this POSDAYA."""
+
+    area = Area.PRODUCTS
 
     def get_product(self) -> Product:
         if not hasattr(self, "_product"):

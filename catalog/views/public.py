@@ -1,10 +1,12 @@
-"""Public catalog pages: the product list, a category, a product."""
+"""Public catalog pages: the product list, a category, a product, a storefront."""
 
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
+from django.views.generic import DetailView, TemplateView
+
+from posdaya.selectors import active_posdaya
 
 from .. import selectors
 from ..filters import ProductFilter
@@ -92,4 +94,19 @@ class ProductDetailView(TemplateView):
             )
             % {"posdaya": product.posdaya.name, "product": product.name, "url": url},
         )
+        return context
+
+
+class StorefrontView(DetailView):
+    """`/posdaya/<slug>/`: one POSDAYA's profile and its products."""
+
+    template_name = "posdaya/posdaya_detail.html"
+    context_object_name = "posdaya"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(active_posdaya(), slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["products"] = selectors.storefront_products(self.object)
         return context

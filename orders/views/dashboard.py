@@ -16,8 +16,12 @@ from django.views.generic import (
 )
 
 from pasar.money import format_rupiah
-from posdaya.permissions import KoordinatorRequiredMixin, PengelolaRequiredMixin
-from posdaya.selectors import is_koordinator
+from posdaya.permissions import (
+    Area,
+    AreaRequiredMixin,
+    KoordinatorRequiredMixin,
+    policy,
+)
 from posdaya.views import DashboardMixin
 
 from ..forms import (
@@ -170,7 +174,8 @@ class PaymentRejectView(KoordinatorRequiredMixin, View):
 # --- POSDAYA fulfilment -------------------------------------------------------
 
 
-class SubOrderListView(PengelolaRequiredMixin, DashboardMixin, ListView):
+class SubOrderListView(AreaRequiredMixin, DashboardMixin, ListView):
+    area = Area.ORDERS
     template_name = "orders/dashboard/suborder_list.html"
     context_object_name = "suborders"
     paginate_by = 25
@@ -196,7 +201,9 @@ class SubOrderListView(PengelolaRequiredMixin, DashboardMixin, ListView):
         return context
 
 
-class SubOrderMixin(PengelolaRequiredMixin, DashboardMixin):
+class SubOrderMixin(AreaRequiredMixin, DashboardMixin):
+    area = Area.ORDERS
+
     def get_suborder(self) -> SubOrder:
         return get_object_or_404(
             suborder_detail_queryset(self.posdaya), pk=self.kwargs["pk"]
@@ -223,7 +230,9 @@ class SubOrderDetailView(SubOrderMixin, TemplateView):
             can_cancel=SubOrder.Status.CANCELLED in actions,
             can_mark_paid=can_mark_paid(order=order, suborder=suborder),
             can_refund=suborder.status == SubOrder.Status.COMPLETED
-            and is_koordinator(self.request.user),
+            and policy.user_has_permission(
+                self.request.user, Area.REFUNDS, self.posdaya
+            ),
             whatsapp_text=suborder_message_for_shopper(order, suborder),
         )
         return context
@@ -283,12 +292,16 @@ def _suborder_url(suborder: SubOrder) -> str:
     )
 
 
-class SubOrderRefundView(KoordinatorRequiredMixin, View):
+class SubOrderRefundView(AreaRequiredMixin, View):
     """The koordinator refunds a completed sub-order (goods came back)."""
+
+    area = Area.REFUNDS
 
     def post(self, request, posdaya, pk):
         suborder = get_object_or_404(
-            SubOrder.objects.select_related("order"), pk=pk, posdaya__slug=posdaya
+            SubOrder.objects.select_related("order", "posdaya"),
+            pk=pk,
+            posdaya=self.posdaya,
         )
         form = RefundForm(request.POST)
         if not form.is_valid():
@@ -359,8 +372,10 @@ class SettlementOverviewView(KoordinatorRequiredMixin, DashboardMixin, TemplateV
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class SettlementStatementView(PengelolaRequiredMixin, DashboardMixin, ListView):
+class SettlementStatementView(AreaRequiredMixin, DashboardMixin, ListView):
     """One POSDAYA's statement: credits, reversals and payouts."""
+
+    area = Area.SETTLEMENT
 
     template_name = "orders/dashboard/settlement_statement.html"
     context_object_name = "entries"

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "catalog",
     "banksampah",
     "orders",
+    "pasar.site",
 ]
 
 MIDDLEWARE = [
@@ -76,7 +77,7 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-ROOT_URLCONF = "pasar.urls"
+ROOT_URLCONF = "pasar.site.urls"
 WSGI_APPLICATION = "pasar.wsgi.application"
 
 TEMPLATES = [
@@ -90,7 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pasar.context_processors.site",
+                "pasar.site.context_processors.site",
             ],
             "builtins": ["django.templatetags.i18n", "pasar.templatetags.pasar"],
         },

@@ -18,7 +18,8 @@ from django.utils import timezone
 from banksampah.models import DepositLine, ProductionUse
 from orders.models import OrderLine, SettlementEntry, SubOrder
 from posdaya.models import Posdaya
-from posdaya.reports import standing_deposits
+
+from .reports import standing_deposits
 
 CACHE_KEY = "impact:v1"
 CACHE_SECONDS = 300

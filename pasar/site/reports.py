@@ -25,9 +25,9 @@ from banksampah.models import (
 from catalog.models import Product
 from orders.models import Order, OrderLine, SubOrder
 from orders.payments import REGISTRY as PAYMENT_METHODS
+from pasar.dates import day_bounds, this_week, weeks_between
 from pasar.exports import Sheet
-
-from .models import Posdaya
+from posdaya.models import Posdaya
 
 ZERO_KG = Decimal("0.000")
 # Sub-orders still to be worked on (partial index `suborder_open`).
@@ -39,34 +39,9 @@ OPEN_SUBORDER_STATES = [
 ]
 
 
-def this_week(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """Return Monday and Sunday of the current week in Asia/Jakarta."""
-    today = today or timezone.localdate()
-    start = today - dt.timedelta(days=today.weekday())
-    return start, start + dt.timedelta(days=6)
-
-
-def monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
-def weeks_between(start: dt.date, end: dt.date) -> list[dt.date]:
-    """Return the Mondays of every week touching start..end."""
-    first, last = monday(start), monday(end)
-    return [first + dt.timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
-
-
-def _day_bounds(start: dt.date, end: dt.date):
-    """Aware datetimes for [start 00:00, end+1 00:00) in the current time zone."""
-    zone = timezone.get_current_timezone()
-    low = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
-    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-    return low, high
-
-
 def paid_suborders(*, start: dt.date, end: dt.date, posdaya: Posdaya | None = None):
     """Sub-orders paid within start..end (Jakarta dates) and not cancelled."""
-    low, high = _day_bounds(start, end)
+    low, high = day_bounds(start, end)
     suborders = SubOrder.objects.filter(paid_at__gte=low, paid_at__lt=high).exclude(
         status=SubOrder.Status.CANCELLED
     )
@@ -81,7 +56,7 @@ def paid_lines(*, start: dt.date, end: dt.date, posdaya: Posdaya | None = None):
     A plain join on the sub-order (not `suborder__in=`), so the database walks
     the paid-at index to the lines instead of scanning every order line.
     """
-    low, high = _day_bounds(start, end)
+    low, high = day_bounds(start, end)
     lines = OrderLine.objects.filter(
         suborder__paid_at__gte=low, suborder__paid_at__lt=high
     ).exclude(suborder__status=SubOrder.Status.CANCELLED)
@@ -236,7 +211,7 @@ def top_products(*, start, end, posdaya=None, limit: int = 10) -> list[dict]:
 
 def orders_by_state(*, start, end, posdaya=None) -> list[dict]:
     """Return how many orders were placed in the range, per current state."""
-    low, high = _day_bounds(start, end)
+    low, high = day_bounds(start, end)
     orders = Order.objects.filter(created_at__gte=low, created_at__lt=high)
     if posdaya is not None:
         orders = orders.filter(suborders__posdaya=posdaya).distinct()

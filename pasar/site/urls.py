@@ -4,12 +4,13 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from . import sitemaps, views
+from . import sitemaps
+from .views import public as views
 
-handler400 = "pasar.views.error_400"
-handler403 = "pasar.views.error_403"
-handler404 = "pasar.views.error_404"
-handler500 = "pasar.views.error_500"
+handler400 = "pasar.site.views.public.error_400"
+handler403 = "pasar.site.views.public.error_403"
+handler404 = "pasar.site.views.public.error_404"
+handler500 = "pasar.site.views.public.error_500"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -41,6 +42,7 @@ urlpatterns = [
     path("dasbor/", include("banksampah.dashboard_urls")),
     path("dasbor/", include("catalog.dashboard_urls")),
     path("dasbor/", include("posdaya.dashboard_urls")),
+    path("dasbor/", include("pasar.site.dashboard_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,13 +8,14 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from banksampah.selectors import branch_report, this_week
+from banksampah.selectors import branch_report
 from banksampah.services import (
     SaleLine,
     record_sale,
     record_withdrawal,
     reverse_deposit,
 )
+from pasar.dates import this_week
 from tests.conftest import client_for
 from tests.factories import MemberFactory
 

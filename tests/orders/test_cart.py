@@ -159,7 +159,7 @@ def test_cart_page_queries_fixed_when_signed_in(
 def test_anonymous_visitor_without_cart_costs_no_query(
     client, django_assert_num_queries
 ):
-    from pasar.context_processors import site
+    from pasar.site.context_processors import site
 
     request = RequestFactory().get("/")
     from django.contrib.sessions.backends.db import SessionStore

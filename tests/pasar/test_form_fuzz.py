@@ -387,8 +387,8 @@ URLS = {
     "posdaya_dashboard:posdaya_active": _p("/dasbor/induk/posdaya/bahagia/status/"),
     "posdaya_dashboard:profile": _p("/dasbor/bahagia/profil/"),
     "posdaya_dashboard:audit_log": _p("/dasbor/induk/audit/"),
-    "posdaya_dashboard:induk": _p("/dasbor/induk/"),
-    "posdaya_dashboard:induk_export": _p("/dasbor/induk/ekspor/semua.xlsx"),
+    "dashboard:induk": _p("/dasbor/induk/"),
+    "dashboard:induk_export": _p("/dasbor/induk/ekspor/semua.xlsx"),
     "posdaya_dashboard:induk_export_csv": _p("/dasbor/induk/ekspor/pendapatan.csv"),
 }
 
@@ -619,8 +619,8 @@ TARGETS = [
         ("action", "posdaya", "actor", "date_from", "date_to", "page"),
         "get",
     ),
-    Target("posdaya_dashboard:induk", "koordinator", REPORT, "get"),
-    Target("posdaya_dashboard:induk_export", "koordinator", REPORT, "get"),
+    Target("dashboard:induk", "koordinator", REPORT, "get"),
+    Target("dashboard:induk_export", "koordinator", REPORT, "get"),
     Target("posdaya_dashboard:induk_export_csv", "koordinator", REPORT, "get"),
 ]
 

@@ -9,7 +9,7 @@ import pytest
 
 from banksampah.services import record_production_use, reverse_deposit
 from orders.services import advance_suborder, mark_suborder_paid
-from pasar.impact import compute_impact
+from pasar.site.impact import compute_impact
 
 from ..banksampah.conftest import deposit, pet  # noqa: F401 (fixture)
 from ..factories import (

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from banksampah.services import SaleLine, record_sale
 from orders.services import cancel_suborder, mark_suborder_paid
-from posdaya import reports
+from pasar.site import reports
 
 from ..banksampah.conftest import deposit, kardus, pet  # noqa: F401 (fixtures)
 from ..conftest import client_for, status_matrix

@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from catalog import selectors as catalog_selectors
+from pasar.charts import Series, horizontal_bars
 from posdaya.selectors import active_posdaya
 
-from .charts import Series, horizontal_bars
-from .impact import impact
+from ..impact import impact
 
 
 class HomeView(TemplateView):
