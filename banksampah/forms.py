@@ -316,23 +316,3 @@ class WasteCategoryForm(forms.ModelForm):
     class Meta:
         model = WasteCategory
         fields = ["name", "slug", "group", "unit", "order", "is_active"]
-
-
-class ReportRangeForm(forms.Form):
-    start = forms.DateField(
-        label=_("Dari"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("Sampai"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and start > end:
-            raise forms.ValidationError(_("Tanggal awal harus sebelum tanggal akhir."))
-        if start and end and (end - start).days > 366:
-            raise forms.ValidationError(_("Rentang laporan paling lama satu tahun."))
-        return data

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pasar.audit import record_audit
+from pasar.errors import DomainError
 from pasar.models import AuditLog
 from pasar.money import KG_QUANTUM, format_rupiah, rupiah_for_weight
 
@@ -46,12 +47,8 @@ MAX_LINES = 30
 MAX_AMOUNT = 100_000_000
 
 
-class BankSampahError(Exception):
+class BankSampahError(DomainError):
     """A refused bank sampah operation; the message is for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

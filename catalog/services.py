@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from pasar.audit import record_audit
+from pasar.errors import DomainError
 from pasar.models import AuditLog
 from pasar.pagecache import invalidates_public_pages
 from pasar.uploads import (
@@ -29,12 +30,8 @@ LARGE_SIDE = 1200
 MAX_IMAGES_PER_PRODUCT = 10
 
 
-class CatalogError(Exception):
+class CatalogError(DomainError):
     """A catalog change that cannot be made; the message is for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class StockTooLowError(CatalogError):

@@ -8,12 +8,14 @@ visitor signs in (it only rotates the key), so a guest's cart carries over.
 
 from django.utils.translation import gettext as _
 
+from pasar.errors import DomainError
+
 SESSION_KEY = "cart"
 MAX_QUANTITY = 99
 MAX_LINES = 50
 
 
-class CartError(Exception):
+class CartError(DomainError):
     """A cart change was refused; the message is for the shopper."""
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Product, StockMovement
 from pasar.audit import record_audit
+from pasar.errors import DomainError
 from pasar.models import AuditLog
 from pasar.pagecache import invalidates_public_pages
 
@@ -67,7 +68,7 @@ SUBORDER_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class OrderError(Exception):
+class OrderError(DomainError):
     """A refused order action; `str(error)` is the message for the user."""
 
 

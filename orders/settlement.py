@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from pasar.audit import record_audit
+from pasar.errors import DomainError
 from pasar.models import AuditLog
 from pasar.money import format_rupiah
 from posdaya.models import Posdaya
@@ -22,7 +23,7 @@ from .models import SettlementEntry, SubOrder
 Kind = SettlementEntry.Kind
 
 
-class SettlementError(Exception):
+class SettlementError(DomainError):
     """A settlement write that is refused; the message is for the user."""
 
 

@@ -22,3 +22,56 @@ class PhoneField(forms.CharField):
         if value in self.empty_values:
             return ""
         return normalize_phone(value)
+
+
+class DateInput(forms.DateInput):
+    """`<input type=date>`: the browser reads only ISO dates (2026-12-01)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateField(forms.DateField):
+    """A date typed as ISO (what date inputs send) or as 01-12-2026 / 01/12/2026."""
+
+    widget = DateInput
+    input_formats = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+
+
+class DateRangeForm(forms.Form):
+    """One date range for every report: `dari` and `sampai`, both inclusive.
+
+    The query string is the same on every report page, so a range can be
+    carried from one report to another.
+    """
+
+    MAX_DAYS = 371  # a year of weeks
+
+    dari = DateField(label=_("Dari tanggal"))
+    sampai = DateField(label=_("Sampai tanggal"))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("dari"), data.get("sampai")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError(
+                    _("Tanggal awal harus sebelum tanggal akhir.")
+                )
+            if (end - start).days > self.MAX_DAYS:
+                raise forms.ValidationError(
+                    _("Rentang laporan paling lama satu tahun.")
+                )
+        return data
+
+    def range_or(self, default: tuple) -> tuple:
+        """Return (start, end) when the form is valid, else `default`.
+
+        Invalid input keeps its messages on the form; the page still answers
+        with the default range.
+        """
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["dari"], self.cleaned_data["sampai"]
+        return default

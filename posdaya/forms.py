@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pasar.forms import PhoneField
+from pasar.forms import DateRangeForm, PhoneField
 from pasar.models import AuditLog
 from pasar.uploads import reencode_image
 
@@ -163,17 +163,9 @@ class AuditFilterForm(forms.Form):
         return data
 
 
-class ReportFilterForm(forms.Form):
-    """Date range (inclusive, Jakarta dates) and an optional POSDAYA."""
+class ReportFilterForm(DateRangeForm):
+    """The induk report's range (inclusive, Jakarta dates) and an optional POSDAYA."""
 
-    MAX_DAYS = 371  # a year of weeks
-
-    dari = forms.DateField(
-        label=_("Dari tanggal"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    sampai = forms.DateField(
-        label=_("Sampai tanggal"), widget=forms.DateInput(attrs={"type": "date"})
-    )
     posdaya = forms.ModelChoiceField(
         label=_("POSDAYA"),
         queryset=Posdaya.objects.order_by("name"),
@@ -181,13 +173,3 @@ class ReportFilterForm(forms.Form):
         empty_label=_("Semua POSDAYA"),
         to_field_name="slug",
     )
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("dari"), data.get("sampai")
-        if start and end:
-            if start > end:
-                raise ValidationError(_("Tanggal awal harus sebelum tanggal akhir."))
-            if (end - start).days > self.MAX_DAYS:
-                raise ValidationError(_("Rentang laporan paling lama satu tahun."))
-        return data

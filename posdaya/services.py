@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pasar.audit import record_audit
+from pasar.errors import DomainError
 from pasar.models import AuditLog
 from pasar.pagecache import invalidates_public_pages
 
@@ -20,7 +21,7 @@ from .permissions import policy
 PROFILE_FIELDS = ("name", "rw", "address", "profile", "whatsapp", "weighing_days")
 
 
-class RoleError(Exception):
+class RoleError(DomainError):
     """A role change that is not allowed; the message is for the user."""
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from pasar.dates import this_week
+from pasar.forms import DateRangeForm
 from pasar.money import format_rupiah
 from posdaya.permissions import Area, AreaRequiredMixin
 from posdaya.views import DashboardMixin
@@ -27,7 +28,6 @@ from ..forms import (
     MemberForm,
     MemberSearchForm,
     ProductionUseForm,
-    ReportRangeForm,
     ReversalForm,
     SaleForm,
     SaleFormSet,
@@ -486,13 +486,9 @@ class ReportView(BankSampahMixin, TemplateView):
     template_name = "banksampah/dashboard/report.html"
 
     def get_report(self):
-        form = ReportRangeForm(self.request.GET or None)
-        start, end = this_week()
-        if form.is_valid():
-            start = form.cleaned_data["start"] or start
-            end = form.cleaned_data["end"] or end
-            end = max(start, end)
+        form = DateRangeForm(self.request.GET or None)
         # Invalid input keeps the default week; the form shows why.
+        start, end = form.range_or(this_week())
         return form, selectors.branch_report(posdaya=self.posdaya, start=start, end=end)
 
     def get_context_data(self, **kwargs):

@@ -83,7 +83,7 @@ def test_report_numbers(posdaya, week):
 
 def test_page_csv_and_xlsx_show_the_same_numbers(posdaya, week, pengelola):
     client = client_for(pengelola)
-    query = "?start=2025-03-03&end=2025-03-09"
+    query = "?dari=2025-03-03&sampai=2025-03-09"
     page = client.get("/dasbor/bahagia/bank-sampah/laporan/" + query).content.decode()
     for text in (
         "Rp 17.499",
@@ -127,9 +127,9 @@ def test_default_range_is_this_week_and_bad_range_keeps_it(posdaya, pengelola):
     assert (start, end) == (MON, SUN)
     client = client_for(pengelola)
     response = client.get(
-        "/dasbor/bahagia/bank-sampah/laporan/?start=2025-03-09&end=2025-03-01"
+        "/dasbor/bahagia/bank-sampah/laporan/?dari=2025-03-09&sampai=2025-03-01"
     )
     assert response.status_code == 200
     assert "Tanggal awal harus sebelum tanggal akhir." in response.content.decode()
-    response = client.get("/dasbor/bahagia/bank-sampah/laporan/?start=kemarin")
+    response = client.get("/dasbor/bahagia/bank-sampah/laporan/?dari=kemarin")
     assert response.status_code == 200
