@@ -19,8 +19,14 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
-# Far above any phone photo (a 50 MP camera is 50M pixels), far below a bomb.
-MAX_PIXELS = 60_000_000
+# Pixel caps per kind of upload, checked on the header before decoding: a small
+# file can declare a huge picture, and decoding costs CPU and memory per pixel
+# (7,740 × 7,740 is 7-10 s and ~600 MB). A proof of transfer is a phone
+# screenshot or photo of a slip (at most about 4000 × 4000); product and POSDAYA
+# photos come from phone cameras (a 40 Mpx photo is 7300 × 5470).
+PROOF_MAX_PIXELS = 4000 * 4000
+PRODUCT_PHOTO_MAX_PIXELS = 40_000_000
+POSDAYA_PHOTO_MAX_PIXELS = 40_000_000
 MAX_SIDE = 2400  # the stored "original" is resized to at most this
 # Markup or server code hidden in an otherwise valid file (a "polyglot"): a browser
 # sniffing the bytes, or a misconfigured server, could run it. Camera trailers
@@ -73,8 +79,12 @@ def _check_hidden_code(upload, signatures=HIDDEN_CODE) -> None:
         )
 
 
-def open_image(upload) -> Image.Image:
-    """Decode an uploaded image or raise ValidationError with the reason."""
+def open_image(upload, *, max_pixels: int = PRODUCT_PHOTO_MAX_PIXELS) -> Image.Image:
+    """Decode an uploaded image or raise ValidationError with the reason.
+
+    The header is read first (`Image.open` decodes nothing); a picture of more
+    than `max_pixels` is refused before `load()` decodes it.
+    """
     _check_size(upload)
     upload.seek(0)
     try:
@@ -86,10 +96,18 @@ def open_image(upload) -> Image.Image:
                     _("Format foto tidak didukung. Gunakan JPEG, PNG atau WebP."),
                     code="format",
                 )
-            if image.width * image.height > MAX_PIXELS:
+            if image.width * image.height > max_pixels:
                 raise ValidationError(
-                    _("Ukuran foto terlalu besar (%(w)s×%(h)s piksel).")
-                    % {"w": image.width, "h": image.height},
+                    _(
+                        "Foto terlalu besar: %(w)s×%(h)s piksel. Batasnya "
+                        "%(limit)s juta piksel; kecilkan atau potong fotonya "
+                        "lalu unggah lagi."
+                    )
+                    % {
+                        "w": image.width,
+                        "h": image.height,
+                        "limit": max_pixels // 1_000_000,
+                    },
                     code="too_many_pixels",
                 )
             image.load()
@@ -130,9 +148,12 @@ def webp_rendition(image: Image.Image, max_side: int, quality: int = 80) -> Rend
     )
 
 
-def reencode_image(upload, max_side: int = MAX_SIDE) -> Rendition:
+def reencode_image(
+    upload, max_side: int = MAX_SIDE, *, max_pixels: int = PRODUCT_PHOTO_MAX_PIXELS
+) -> Rendition:
     """Validate an upload and return a clean WebP copy (EXIF and extras dropped)."""
-    return webp_rendition(open_image(upload), max_side, quality=85)
+    image = open_image(upload, max_pixels=max_pixels)
+    return webp_rendition(image, max_side, quality=85)
 
 
 def clean_pdf(upload) -> ContentFile:
