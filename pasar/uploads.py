@@ -44,8 +44,34 @@ HIDDEN_CODE = (
     b"<embed",
     b"javascript:",
 )
-# PDF actions that run code or other files when the proof is opened.
-PDF_ACTIONS = (b"/javascript", b"/js ", b"/js(", b"/js<", b"/launch", b"/embeddedfile")
+# PDF names that make a document active: scripts, actions run on opening or on
+# an event, launching or fetching other files, attachments, forms and media. A
+# proof of transfer needs none of them. Checked on parsed names, so #xx escapes
+# (/J#61vaScript) and compressed object streams hide nothing.
+PDF_ACTIVE_NAMES = frozenset(
+    {
+        "/JavaScript",
+        "/JS",
+        "/Launch",
+        "/OpenAction",
+        "/AA",
+        "/EmbeddedFile",
+        "/EmbeddedFiles",
+        "/FileAttachment",
+        "/AcroForm",
+        "/XFA",
+        "/SubmitForm",
+        "/ImportData",
+        "/GoToR",
+        "/GoToE",
+        "/RichMedia",
+        "/Sound",
+        "/Movie",
+        "/Rendition",
+    }
+)
+# More objects than any receipt has; a bigger document costs parsing time.
+PDF_MAX_OBJECTS = 20_000
 
 
 @dataclass(frozen=True)
@@ -157,12 +183,89 @@ def reencode_image(
 
 
 def clean_pdf(upload) -> ContentFile:
-    """Accept a PDF proof of transfer: size-limited, starts and ends like a PDF."""
+    """Accept a PDF proof of transfer that a parser reads as a passive document.
+
+    The file is parsed with pypdf and every object reachable from the trailer
+    or listed in the cross-reference (object streams included) is walked;
+    JavaScript, launch/open/event actions, attachments and forms are refused,
+    and so is a file that does not parse. What is stored is pypdf's rewritten
+    copy, so a viewer reads the objects that were checked and nothing else.
+    """
     _check_size(upload)
     upload.seek(0)
     data = upload.read()
     upload.seek(0)
-    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
+    if not data.startswith(b"%PDF-"):
         raise ValidationError(_("Berkas PDF tidak valid."), code="not_pdf")
-    _check_hidden_code(upload, HIDDEN_CODE + PDF_ACTIONS)
-    return ContentFile(data, name=random_name("pdf"))
+    _check_hidden_code(upload)  # markup a browser could sniff and render
+    return ContentFile(_rewritten_passive_pdf(data), name=random_name("pdf"))
+
+
+def _rewritten_passive_pdf(data: bytes) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
+
+    broken = ValidationError(
+        _("Berkas PDF ini rusak atau tidak bisa dibaca."), code="broken_pdf"
+    )
+    try:
+        # Lenient parsing is safe here: what is stored is pypdf's own rewrite,
+        # so a viewer never sees a different reading of a damaged file.
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise broken
+        if _has_active_content(reader):
+            raise ValidationError(
+                _(
+                    "PDF ini berisi JavaScript, tindakan otomatis, lampiran atau "
+                    "formulir dan ditolak. Kirim tangkapan layar bukti transfer "
+                    "sebagai gantinya."
+                ),
+                code="active_content",
+            )
+        if len(reader.pages) < 1:
+            raise broken
+        output = io.BytesIO()
+        PdfWriter(clone_from=reader).write(output)
+    except ValidationError:
+        raise
+    except (PyPdfError, ValueError, TypeError, KeyError, AttributeError) as error:
+        raise broken from error
+    except RecursionError as error:  # nesting deeper than any real document
+        raise broken from error
+    return output.getvalue()
+
+
+def _has_active_content(reader) -> bool:
+    """Return whether any object of the document names an active feature."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    pending = [reader.trailer]
+    pending += [
+        IndirectObject(number, generation, reader)
+        for generation, numbers in reader.xref.items()
+        for number in numbers
+    ]
+    pending += [IndirectObject(number, 0, reader) for number in reader.xref_objStm]
+    seen = set()
+    while pending:
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(seen) > PDF_MAX_OBJECTS:
+                raise ValueError("too many objects")
+            item = item.get_object()
+        if isinstance(item, NameObject):
+            if item in PDF_ACTIVE_NAMES:
+                return True
+        elif isinstance(item, DictionaryObject):  # stream dictionaries too
+            for name, value in dict.items(item):
+                if name in PDF_ACTIVE_NAMES:
+                    return True
+                pending.append(value)
+        elif isinstance(item, ArrayObject):
+            pending.extend(list.__iter__(item))
+    return False
