@@ -248,8 +248,20 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": _RESET_LIMIT,
 }
+ACCOUNT_ADAPTER = "pasar.accountadapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Pasar Bahagia] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
+
+# Behind a reverse proxy: which of its headers tell the client's address, for
+# every rate limit (pasar.clientip.client_ip; allauth reads the same values).
+# Either the number of proxies that append to X-Forwarded-For (nginx with
+# `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;` is 1), or a
+# header the proxy overwrites (X-Real-IP, CF-Connecting-IP). Unset: the peer's
+# address (REMOTE_ADDR), right when nothing stands in front of gunicorn.
+PASAR_TRUSTED_PROXY_COUNT = env.int("PASAR_TRUSTED_PROXY_COUNT", default=0)
+PASAR_TRUSTED_CLIENT_IP_HEADER = env("PASAR_TRUSTED_CLIENT_IP_HEADER", default="")
+ALLAUTH_TRUSTED_PROXY_COUNT = PASAR_TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = PASAR_TRUSTED_CLIENT_IP_HEADER or None
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
