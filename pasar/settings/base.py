@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pasar.middleware.ChosenLanguageMiddleware",
+    # Before anything reads the body (CSRF reads the form): a 413, not a 500.
+    "pasar.uploadlimits.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -292,10 +294,22 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 MESSAGE_TAGS = {40: "danger"}  # messages.ERROR renders as Bootstrap's alert-danger
 
-# Uploads: a request body above this is refused before a view sees it.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads (pasar/uploadlimits.py): a body declaring more than
+# PASAR_MAX_REQUEST_BYTES is refused with a 413 before a byte is read, and a
+# file is stopped as soon as it passes PASAR_MAX_UPLOAD_BYTES. The request limit
+# fits ten product photos at once (the product form's maximum) plus the fields.
+# Form fields other than files: at most DATA_UPLOAD_MAX_MEMORY_SIZE.
 PASAR_MAX_UPLOAD_BYTES = env.int("PASAR_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+PASAR_MAX_REQUEST_BYTES = env.int(
+    "PASAR_MAX_REQUEST_BYTES", default=10 * PASAR_MAX_UPLOAD_BYTES + 1024 * 1024
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "pasar.uploadlimits.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # The induk's business settings.
 PASAR_INDUK = {
