@@ -329,6 +329,11 @@ PASAR_DEMO_DATA_ALLOWED = True
 PASAR_ORDER_EXPIRY_HOURS = env.int("PASAR_ORDER_EXPIRY_HOURS", default=48)
 PASAR_INDUK_FEE_PERCENT = env.int("PASAR_INDUK_FEE_PERCENT", default=0)
 
+# Error reports (mail to ADMINS, Sentry, the access log) hide order secrets,
+# passwords, cookies, CSRF tokens and Authorization headers.
+DEFAULT_EXCEPTION_REPORTER = "pasar.errorreporting.ExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "pasar.errorreporting.ReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
