@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pasar.forms import PhoneField
 from pasar.money import format_rupiah
-from pasar.uploads import clean_pdf, reencode_image
+from pasar.uploads import PROOF_MAX_PIXELS, clean_pdf, reencode_image
 from posdaya.models import Posdaya
 
 from .cart import MAX_QUANTITY
@@ -141,7 +141,7 @@ class PaymentProofForm(forms.Form):
             self.kind = PaymentProof.Kind.PDF
             return clean_pdf(upload)
         self.kind = PaymentProof.Kind.IMAGE
-        return reencode_image(upload).file
+        return reencode_image(upload, max_pixels=PROOF_MAX_PIXELS).file
 
 
 class RejectPaymentForm(forms.Form):

@@ -8,10 +8,23 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A cell starting with one of these would be run as a formula by a spreadsheet.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these would be run as a formula by a spreadsheet
+# (the fullwidth forms too: some spreadsheet imports fold them to ASCII).
+FORMULA_PREFIXES = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "\uff1d",
+    "\uff0b",
+    "\uff0d",
+    "\uff20",
+)
 
 
 @dataclass
@@ -27,20 +40,26 @@ class Sheet:
     rows: list[list] = field(default_factory=list)
 
 
-def _safe_text(value):
+def safe_cell(value):
+    """Return `value` as an export may write it: text can never run as a formula.
+
+    The one writer every CSV and XLSX cell goes through (titles, headings and
+    rows alike). Text that starts like a formula gets a leading apostrophe, the
+    spreadsheet convention for "this is text"; numbers and dates pass unchanged.
+    """
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
 
-def _plain(value):
+def _csv_value(value):
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return f"{value:.3f}"
-    return _safe_text("" if value is None else value)
+    return safe_cell("" if value is None else value)
 
 
 def csv_response(sheets: list[Sheet], filename: str) -> HttpResponse:
@@ -52,10 +71,10 @@ def csv_response(sheets: list[Sheet], filename: str) -> HttpResponse:
     for index, sheet in enumerate(sheets):
         if index:
             writer.writerow([])
-        writer.writerow([_safe_text(sheet.title)])
-        writer.writerow([_safe_text(str(c)) for c in sheet.columns])
+        writer.writerow([_csv_value(str(sheet.title))])
+        writer.writerow([_csv_value(str(c)) for c in sheet.columns])
         for row in sheet.rows:
-            writer.writerow([_plain(v) for v in row])
+            writer.writerow([_csv_value(v) for v in row])
     return response
 
 
@@ -75,7 +94,7 @@ def xlsx_bytes(sheets: list[Sheet]) -> bytes:
             name = name[:28] + f"~{len(used)}"
         used.add(name)
         worksheet = workbook.create_sheet(name)
-        worksheet.append([str(c) for c in sheet.columns])
+        worksheet.append([_xlsx_value(str(c)) for c in sheet.columns])
         for cell in worksheet[1]:
             cell.font = Font(bold=True)
         for row in sheet.rows:
@@ -99,8 +118,9 @@ def _xlsx_value(value):
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, str):
-        return _safe_text(value)
-    return value
+        # openpyxl refuses control characters (a 500); drop them, then neutralise.
+        return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return safe_cell(value)
 
 
 def xlsx_response(sheets: list[Sheet], filename: str) -> HttpResponse:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pasar.forms import DateRangeForm, PhoneField
 from pasar.models import AuditLog
-from pasar.uploads import reencode_image
+from pasar.uploads import POSDAYA_PHOTO_MAX_PIXELS, reencode_image
 
 from .models import Membership, Posdaya, Weekday
 
@@ -64,7 +64,9 @@ class PosdayaProfileForm(forms.Form):
         photo = self.cleaned_data.get("photo")
         if not photo:
             return None
-        return reencode_image(photo, max_side=1200).file
+        return reencode_image(
+            photo, max_side=1200, max_pixels=POSDAYA_PHOTO_MAX_PIXELS
+        ).file
 
 
 class InviteForm(forms.Form):

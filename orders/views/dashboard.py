@@ -127,11 +127,15 @@ class PaymentProofFileView(KoordinatorRequiredMixin, View):
     """Serve a proof through an access check, never from a public media URL."""
 
     def get(self, request, pk):
-        proof = get_object_or_404(PaymentProof, pk=pk)
-        content_type = (
-            "application/pdf" if proof.kind == PaymentProof.Kind.PDF else "image/webp"
+        proof = get_object_or_404(PaymentProof.objects.select_related("order"), pk=pk)
+        pdf = proof.kind == PaymentProof.Kind.PDF
+        # A PDF is a download, never a document opened in the browser.
+        response = FileResponse(
+            proof.file.open("rb"),
+            content_type="application/pdf" if pdf else "image/webp",
+            as_attachment=pdf,
+            filename=f"bukti-transfer-{proof.order.code}.{'pdf' if pdf else 'webp'}",
         )
-        response = FileResponse(proof.file.open("rb"), content_type=content_type)
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "sandbox"
         return response

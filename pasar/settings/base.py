@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pasar.middleware.ChosenLanguageMiddleware",
+    # Before anything reads the body (CSRF reads the form): a 413, not a 500.
+    "pasar.uploadlimits.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -249,8 +251,20 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": _RESET_LIMIT,
 }
+ACCOUNT_ADAPTER = "pasar.accountadapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Pasar Bahagia] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
+
+# Behind a reverse proxy: which of its headers tell the client's address, for
+# every rate limit (pasar.clientip.client_ip; allauth reads the same values).
+# Either the number of proxies that append to X-Forwarded-For (nginx with
+# `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;` is 1), or a
+# header the proxy overwrites (X-Real-IP, CF-Connecting-IP). Unset: the peer's
+# address (REMOTE_ADDR), right when nothing stands in front of gunicorn.
+PASAR_TRUSTED_PROXY_COUNT = env.int("PASAR_TRUSTED_PROXY_COUNT", default=0)
+PASAR_TRUSTED_CLIENT_IP_HEADER = env("PASAR_TRUSTED_CLIENT_IP_HEADER", default="")
+ALLAUTH_TRUSTED_PROXY_COUNT = PASAR_TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = PASAR_TRUSTED_CLIENT_IP_HEADER or None
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -281,10 +295,22 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 MESSAGE_TAGS = {40: "danger"}  # messages.ERROR renders as Bootstrap's alert-danger
 
-# Uploads: a request body above this is refused before a view sees it.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads (pasar/uploadlimits.py): a body declaring more than
+# PASAR_MAX_REQUEST_BYTES is refused with a 413 before a byte is read, and a
+# file is stopped as soon as it passes PASAR_MAX_UPLOAD_BYTES. The request limit
+# fits ten product photos at once (the product form's maximum) plus the fields.
+# Form fields other than files: at most DATA_UPLOAD_MAX_MEMORY_SIZE.
 PASAR_MAX_UPLOAD_BYTES = env.int("PASAR_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+PASAR_MAX_REQUEST_BYTES = env.int(
+    "PASAR_MAX_REQUEST_BYTES", default=10 * PASAR_MAX_UPLOAD_BYTES + 1024 * 1024
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "pasar.uploadlimits.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # The induk's business settings.
 PASAR_INDUK = {
@@ -303,6 +329,11 @@ PASAR_INDUK = {
 PASAR_DEMO_DATA_ALLOWED = True
 PASAR_ORDER_EXPIRY_HOURS = env.int("PASAR_ORDER_EXPIRY_HOURS", default=48)
 PASAR_INDUK_FEE_PERCENT = env.int("PASAR_INDUK_FEE_PERCENT", default=0)
+
+# Error reports (mail to ADMINS, Sentry, the access log) hide order secrets,
+# passwords, cookies, CSRF tokens and Authorization headers.
+DEFAULT_EXCEPTION_REPORTER = "pasar.errorreporting.ExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "pasar.errorreporting.ReporterFilter"
 
 LOGGING = {
     "version": 1,

@@ -5,10 +5,12 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from pypdf import PdfWriter
 
 from orders.models import DeliveryZone, Order, PaymentProof, SubOrder
 from orders.services import approve_payment, submit_payment_proof
 from pasar.models import AuditLog
+from pasar.uploads import clean_pdf
 
 from ..conftest import KOORDINATOR_ONLY, client_for, status_matrix
 from ..factories import ProductFactory
@@ -119,7 +121,26 @@ def test_payment_queue_lists_pending_oldest_first(koordinator, product, proof):
 def test_proof_file_served_with_safe_headers(koordinator, proof):
     response = client_for(koordinator).get(f"/dasbor/pembayaran/{proof.pk}/berkas/")
     assert response["Content-Type"] == "image/webp"
+    assert response["Content-Disposition"] == (
+        f'inline; filename="bukti-transfer-{proof.order.code}.webp"'
+    )
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_koordinator_gets_a_pdf_proof_as_a_download(order, koordinator):
+    writer, buffer = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(200, 200)
+    writer.write(buffer)
+    upload = SimpleUploadedFile("bukti.pdf", buffer.getvalue())
+    proof = submit_payment_proof(order=order, file=clean_pdf(upload), kind="pdf")
+    response = client_for(koordinator).get(f"/dasbor/pembayaran/{proof.pk}/berkas/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="bukti-transfer-{order.code}.pdf"'
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox"
 
 
 def test_suborder_pages_matrix(actors, order, posdaya):

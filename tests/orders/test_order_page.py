@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
+from pypdf import PdfWriter
 
 from catalog.models import Product
 from orders.models import Order, PaymentProof
@@ -67,11 +68,19 @@ def test_my_orders_needs_sign_in_and_lists_only_mine(client, product):
     assert list(response.context["orders"]) == [mine]
 
 
+def blank_pdf():
+    buffer = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("upload", "kind"),
     [
         (png, "image"),
-        (lambda: SimpleUploadedFile("b.pdf", b"%PDF-1.4\n1 0 obj\n%%EOF\n"), "pdf"),
+        (lambda: SimpleUploadedFile("b.pdf", blank_pdf()), "pdf"),
     ],
 )
 def test_proof_upload_image_or_pdf(client, order, upload, kind):
