@@ -15,15 +15,8 @@ from .forms import (
     InviteForm,
     PosdayaProfileForm,
 )
-from .permissions import Area, AreaRequiredMixin, KoordinatorRequiredMixin
-from .selectors import (
-    active_posdaya,
-    all_memberships,
-    is_koordinator,
-    posdaya_for_user,
-    roles_at,
-    staff_of,
-)
+from .permissions import Area, AreaRequiredMixin, KoordinatorRequiredMixin, policy
+from .selectors import active_posdaya, all_memberships, staff_of
 
 
 class PosdayaListView(ListView):
@@ -35,15 +28,15 @@ class PosdayaListView(ListView):
 
 
 class DashboardMixin:
-    """Context every dashboard page needs: the POSDAYA switcher."""
+    """Context every dashboard page needs: the POSDAYA switcher.
+
+    The menu asks the permission policy itself (`{% can %}`), so no role is
+    passed for the templates to compare.
+    """
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        context["my_posdaya"] = posdaya_for_user(user)
-        context["is_koordinator"] = is_koordinator(user)
-        if getattr(self, "posdaya", None) is not None:
-            context["posdaya_roles"] = roles_at(user, self.posdaya)
+        context["my_posdaya"] = policy.posdaya_for(self.request.user, Area.BRANCH)
         return context
 
 
@@ -154,13 +147,15 @@ class PosdayaAdminListView(KoordinatorRequiredMixin, DashboardMixin, TemplateVie
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["all_posdaya"] = posdaya_for_user(self.request.user)
+        context["all_posdaya"] = policy.posdaya_for(self.request.user, Area.INDUK)
         return context
 
 
 class PosdayaActiveView(KoordinatorRequiredMixin, View):
     def post(self, request, slug):
-        posdaya = get_object_or_404(posdaya_for_user(request.user), slug=slug)
+        posdaya = get_object_or_404(
+            policy.posdaya_for(request.user, Area.INDUK), slug=slug
+        )
         active = request.POST.get("active") == "1"
         services.set_posdaya_active(posdaya=posdaya, active=active, by=request.user)
         if active:
