@@ -50,6 +50,7 @@ class PosdayaProfileForm(forms.Form):
             "profile": posdaya.profile,
             "whatsapp": posdaya.whatsapp,
             "weighing_days": posdaya.weighing_days,
+            **(kwargs.pop("initial", None) or {}),
         }
         super().__init__(*args, initial=initial, **kwargs)
 
@@ -65,6 +66,15 @@ class PosdayaProfileForm(forms.Form):
         if not photo:
             return None
         return reencode_image(photo, max_side=1200).file
+
+
+class PosdayaActiveForm(forms.Form):
+    """The open/close button: `active=1` opens the POSDAYA, anything else closes it."""
+
+    active = forms.CharField(required=False)
+
+    def clean_active(self) -> bool:
+        return self.cleaned_data["active"] == "1"
 
 
 class InviteForm(forms.Form):
