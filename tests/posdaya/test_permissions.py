@@ -98,3 +98,23 @@ def test_memberships_in_an_area(
         "pengelola",
         "petugas",
     ]
+
+
+def test_only_koordinator_or_superuser_names_a_koordinator(pengelola, shopper):
+    from pasar.models import AuditLog
+    from posdaya.services import RoleError
+
+    with pytest.raises(RoleError, match="hanya dapat diberikan oleh koordinator"):
+        grant_role(user=shopper, role="koordinator", posdaya=None, by=pengelola)
+    assert (
+        Membership.objects.filter(user=shopper).count(),
+        AuditLog.objects.count(),
+    ) == (
+        0,
+        0,
+    )
+    root = UserFactory(username="root", is_superuser=True)
+    membership = grant_role(user=shopper, role="koordinator", posdaya=None, by=root)
+    assert (membership.role, membership.posdaya) == ("koordinator", None)
+    assert AuditLog.objects.get().actor == root
+    assert policy.user_has_permission(shopper, Area.INDUK) is True
