@@ -11,7 +11,7 @@ from PIL import Image
 from pasar.models import AuditLog
 from posdaya.models import Membership, Posdaya
 
-from ..conftest import client_for, status_matrix
+from ..conftest import assert_denied, client_for, status_matrix
 from ..factories import MembershipFactory, UserFactory, make_koordinator
 
 pytestmark = pytest.mark.django_db
@@ -35,17 +35,46 @@ def test_induk_pages_matrix(actors, posdaya):
 def test_denied_role_and_status_changes_change_nothing(actors, posdaya, pengelola):
     membership = Membership.objects.get(user=pengelola)
     before = Membership.objects.count()
+
+    def state():
+        return (
+            list(Membership.objects.order_by("pk").values_list("pk", "role")),
+            Posdaya.objects.get(pk=posdaya.pk).is_active,
+            AuditLog.objects.count(),
+        )
+
     revoke = f"/dasbor/induk/staf/{membership.pk}/cabut/"
     status = f"/dasbor/induk/posdaya/{posdaya.slug}/status/"
     grant = {"grant-user": "pembeli", "grant-role": "koordinator"}
-    for name in ("anonymous", "shopper", "other_staff", "own_staff"):
-        client = getattr(actors, name)
-        client.post(revoke)
-        client.post(status, {"active": "0"})
-        client.post("/dasbor/induk/staf/", grant)
+    invite = {
+        "invite-email": "baru@contoh.id",
+        "invite-username": "baru",
+        "invite-role": "koordinator",
+    }
+    assert_denied(actors, revoke, state)
+    assert_denied(actors, status, state, data={"active": "0"})
+    assert_denied(actors, "/dasbor/induk/staf/", state, data=grant)
+    assert_denied(actors, "/dasbor/induk/staf/", state, data=invite)
     assert Membership.objects.count() == before
     assert Posdaya.objects.get(pk=posdaya.pk).is_active is True
     assert AuditLog.objects.count() == 0
+    assert not get_user_model().objects.filter(username="baru").exists()
+
+
+def test_denied_profile_change_changes_nothing(actors, posdaya):
+    def state():
+        return (
+            Posdaya.objects.filter(pk=posdaya.pk).values().get(),
+            AuditLog.objects.count(),
+        )
+
+    assert_denied(
+        actors,
+        f"/dasbor/{posdaya.slug}/profil/",
+        state,
+        expected={"anonymous": "login", "shopper": 404, "other_staff": 404},
+        data=profile_data(),
+    )
 
 
 def test_branch_profile_and_staff_matrix(actors, posdaya):
