@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pasar.forms import DateRangeForm, PhoneField
+from pasar.forms import DateField, DateRangeForm, PhoneField
 from pasar.models import AuditLog
 from pasar.uploads import reencode_image
 
@@ -154,16 +154,8 @@ class AuditFilterForm(forms.Form):
         empty_label=_("Semua POSDAYA"),
     )
     actor = forms.CharField(label=_("Pelaku"), required=False, max_length=150)
-    date_from = forms.DateField(
-        label=_("Dari tanggal"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = forms.DateField(
-        label=_("Sampai tanggal"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date_from = DateField(label=_("Dari tanggal"), required=False)
+    date_to = DateField(label=_("Sampai tanggal"), required=False)
 
     def clean(self):
         data = super().clean()
