@@ -1,5 +1,7 @@
 """Form fields shared by every app."""
 
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -24,20 +26,45 @@ class PhoneField(forms.CharField):
         return normalize_phone(value)
 
 
+ISO_DATE = "%Y-%m-%d"
+# What a date field accepts: ISO (what date inputs send), and the way people
+# type a date here (01-12-2026, 01/12/2026) where the browser shows a text box.
+DATE_INPUT_FORMATS = [ISO_DATE, "%d-%m-%Y", "%d/%m/%Y"]
+
+
+def parse_date(value: str) -> dt.date | None:
+    """Return the date `value` names in one of DATE_INPUT_FORMATS, else None."""
+    for fmt in DATE_INPUT_FORMATS:
+        try:
+            return dt.datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
 class DateInput(forms.DateInput):
-    """`<input type=date>`: the browser reads only ISO dates (2026-12-01)."""
+    """`<input type=date>`: the browser reads only ISO dates (2026-12-01).
+
+    A date typed as 01-12-2026 comes back as 2026-12-01 too, so a re-shown
+    form keeps it; text that is no date is shown as it was typed.
+    """
 
     input_type = "date"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        super().__init__(attrs=attrs, format=ISO_DATE)
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            value = parse_date(value) or value
+        return super().format_value(value)
 
 
 class DateField(forms.DateField):
     """A date typed as ISO (what date inputs send) or as 01-12-2026 / 01/12/2026."""
 
     widget = DateInput
-    input_formats = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+    input_formats = DATE_INPUT_FORMATS
 
 
 class DateRangeForm(forms.Form):

@@ -22,6 +22,9 @@ class ServiceFormView(FormView):
 
     form_class = forms.Form
     success_message = ""
+    # The name the template reads the form by (a page with two forms gives
+    # each view its own, e.g. "invite_form" and "grant_form").
+    form_context_name = "form"
 
     def perform(self, form):
         """Call one service with the form's data and return its result."""
@@ -32,6 +35,11 @@ class ServiceFormView(FormView):
 
     def get_success_url(self, result=None) -> str:
         return super().get_success_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context[self.form_context_name] = context["form"]
+        return context
 
     def form_valid(self, form):
         try:

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pasar.forms import DateRangeForm, PhoneField
+from pasar.forms import DateField, DateRangeForm, PhoneField
 from pasar.models import AuditLog
 from pasar.uploads import POSDAYA_PHOTO_MAX_PIXELS, reencode_image
 
@@ -50,6 +50,7 @@ class PosdayaProfileForm(forms.Form):
             "profile": posdaya.profile,
             "whatsapp": posdaya.whatsapp,
             "weighing_days": posdaya.weighing_days,
+            **(kwargs.pop("initial", None) or {}),
         }
         super().__init__(*args, initial=initial, **kwargs)
 
@@ -67,6 +68,15 @@ class PosdayaProfileForm(forms.Form):
         return reencode_image(
             photo, max_side=1200, max_pixels=POSDAYA_PHOTO_MAX_PIXELS
         ).file
+
+
+class PosdayaActiveForm(forms.Form):
+    """The open/close button: `active=1` opens the POSDAYA, anything else closes it."""
+
+    active = forms.CharField(required=False)
+
+    def clean_active(self) -> bool:
+        return self.cleaned_data["active"] == "1"
 
 
 class InviteForm(forms.Form):
@@ -146,16 +156,8 @@ class AuditFilterForm(forms.Form):
         empty_label=_("Semua POSDAYA"),
     )
     actor = forms.CharField(label=_("Pelaku"), required=False, max_length=150)
-    date_from = forms.DateField(
-        label=_("Dari tanggal"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = forms.DateField(
-        label=_("Sampai tanggal"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date_from = DateField(label=_("Dari tanggal"), required=False)
+    date_to = DateField(label=_("Sampai tanggal"), required=False)
 
     def clean(self):
         data = super().clean()

@@ -1,4 +1,8 @@
-"""What a user may see: every branch-scoped query starts here."""
+"""Reads of POSDAYA and staff roles.
+
+Which POSDAYA a user may see is answered by the permission policy
+(`posdaya.permissions.policy.posdaya_for`), which reads roles through here.
+"""
 
 from collections.abc import Iterable
 
@@ -6,54 +10,23 @@ from django.db.models import QuerySet
 
 from .models import Membership, Posdaya
 
-STAFF_ROLES = (Membership.Role.PENGELOLA, Membership.Role.PETUGAS)
 
+def roles_held(user) -> list[tuple[int | None, str]]:
+    """Return (POSDAYA id, role) for every role `user` holds (None: the induk).
 
-def is_koordinator(user) -> bool:
-    """Tell whether the user holds the koordinator role (cached on the user)."""
-    if not user.is_authenticated:
-        return False
-    cached = getattr(user, "_is_koordinator", None)
-    if cached is None:
-        cached = Membership.objects.filter(
-            user=user, role=Membership.Role.KOORDINATOR
-        ).exists()
-        user._is_koordinator = cached
-    return cached
-
-
-def posdaya_for_user(user, roles: Iterable[str] = STAFF_ROLES) -> QuerySet[Posdaya]:
-    """Return the POSDAYA where the user holds one of `roles`; all for a koordinator.
-
-    Inactive POSDAYA stay visible to their staff so their data can be read.
+    Which role may do what is the permission policy's business
+    (`posdaya.permissions`); this only reads the rows.
     """
     if not user.is_authenticated:
-        return Posdaya.objects.none()
-    if is_koordinator(user):
-        return Posdaya.objects.all()
-    return Posdaya.objects.filter(
-        memberships__user=user, memberships__role__in=list(roles)
-    ).distinct()
+        return []
+    return list(Membership.objects.filter(user=user).values_list("posdaya_id", "role"))
 
 
-def roles_at(user, posdaya: Posdaya) -> set[str]:
-    """Return the roles the user holds at this POSDAYA (koordinator implies all)."""
-    if is_koordinator(user):
-        return {Membership.Role.KOORDINATOR, *STAFF_ROLES}
-    if not user.is_authenticated:
-        return set()
-    return set(
-        Membership.objects.filter(user=user, posdaya=posdaya).values_list(
-            "role", flat=True
-        )
+def memberships_at(posdaya_ids: Iterable[int], *, roles: Iterable[str]):
+    """Return the roles among `roles` held at the POSDAYA `posdaya_ids`."""
+    return Membership.objects.filter(
+        posdaya__in=list(posdaya_ids), role__in=list(roles)
     )
-
-
-def is_staff_member(user) -> bool:
-    """Tell whether the user may enter the dashboard at all."""
-    if not user.is_authenticated:
-        return False
-    return is_koordinator(user) or Membership.objects.filter(user=user).exists()
 
 
 def active_posdaya() -> QuerySet[Posdaya]:
@@ -71,7 +44,7 @@ def staff_of(posdaya: Posdaya) -> QuerySet[Membership]:
 
 
 def all_memberships() -> QuerySet[Membership]:
-    """Return every role held anywhere, for the koordinator's staff page."""
+    """Return every role held anywhere, for the induk's staff page."""
     return Membership.objects.select_related("user", "posdaya").order_by(
         "posdaya__name", "role", "user__username"
     )

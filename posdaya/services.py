@@ -51,6 +51,7 @@ def grant_role(*, user, role: str, posdaya: Posdaya | None, by) -> Membership:
         raise RoleError(
             _("%(user)s sudah memegang peran ini.") % {"user": user.get_username()}
         ) from error
+    policy.forget(user)
     return membership
 
 
@@ -73,6 +74,7 @@ def revoke_role(*, membership: Membership, by) -> None:
             before={"user": membership.user.get_username(), "role": membership.role},
         )
         membership.delete()
+    policy.forget(membership.user)
 
 
 def invite_staff(

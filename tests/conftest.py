@@ -3,6 +3,7 @@
 import os
 import threading
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -136,16 +137,56 @@ KOORDINATOR_ONLY = {
 }
 
 
+# What the four actors without a right get from a koordinator-only write.
+DENIED = {
+    name: status for name, status in KOORDINATOR_ONLY.items() if name != "koordinator"
+}
+
+
+def answer_of(response, url: str):
+    """Return the status code, or "login" for the sign-in redirect back to `url`.
+
+    Only a redirect to the sign-in page that carries `next=<url>` counts as
+    "login"; any other redirect stays a 302, so a matrix cannot mistake a
+    success redirect for a refusal.
+    """
+    status = response.status_code
+    if status == 302 and response["Location"] == f"/akun/login/?next={quote(url)}":
+        return "login"
+    return status
+
+
 def status_matrix(actors: Actors, url: str, method: str = "get", data=None) -> dict:
     """Return {actor: status code} for one URL requested by each actor."""
-    result = {}
-    for name, client in actors.items():
-        response = getattr(client, method)(url, data or {})
-        status = response.status_code
-        if status == 302 and "/akun/login/" in response["Location"]:
-            status = "login"
-        result[name] = status
-    return result
+    return {
+        name: answer_of(getattr(client, method)(url, data or {}), url)
+        for name, client in actors.items()
+    }
+
+
+def assert_denied(
+    actors: Actors,
+    url: str,
+    state,
+    *,
+    expected: dict | None = None,
+    method: str = "post",
+    data=None,
+) -> None:
+    """Send the request as each actor in `expected`; each gets exactly its answer
+    and `state()` (a snapshot of whatever the request would write) is the same
+    after every one of them.
+
+    `expected` defaults to DENIED: everyone but the koordinator.
+    """
+    expected = DENIED if expected is None else expected
+    before = state()
+    answers = {}
+    for name in expected:
+        client = dict(actors.items())[name]
+        answers[name] = answer_of(getattr(client, method)(url, data or {}), url)
+        assert state() == before, (url, name)
+    assert answers == expected, url
 
 
 def race(action, threads: int = 4) -> tuple[list, list[str]]:

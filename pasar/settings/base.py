@@ -237,6 +237,10 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
 # django-allauth
+# Staff land on their dashboard after signing in, shoppers where they were;
+# rate limits see the client behind a proxy (posdaya.adapters extends
+# pasar.accountadapter).
+ACCOUNT_ADAPTER = "posdaya.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
@@ -251,7 +255,6 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": _RESET_LIMIT,
 }
-ACCOUNT_ADAPTER = "pasar.accountadapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Pasar Bahagia] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 

@@ -3,7 +3,7 @@
 import pytest
 
 from posdaya.models import Membership
-from posdaya.selectors import posdaya_for_user
+from posdaya.permissions import Area, policy
 
 from ..conftest import client_for, status_matrix
 from ..factories import MembershipFactory, PosdayaFactory, UserFactory
@@ -59,9 +59,9 @@ def test_staff_with_two_posdaya_sees_both_and_no_other(posdaya, other_posdaya):
     assert f"/dasbor/{third.slug}/" not in response.content.decode()
 
 
-def test_posdaya_for_user_by_role(posdaya, other_posdaya, petugas):
-    assert list(posdaya_for_user(petugas)) == [posdaya]
-    assert list(posdaya_for_user(petugas, roles=[Membership.Role.PENGELOLA])) == []
+def test_posdaya_for_by_area(posdaya, other_posdaya, petugas):
+    assert list(policy.posdaya_for(petugas, Area.BRANCH)) == [posdaya]
+    assert list(policy.posdaya_for(petugas, Area.PRODUCTS)) == []
 
 
 def test_admin_is_for_superusers_only(pengelola, koordinator):

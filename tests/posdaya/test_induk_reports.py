@@ -262,3 +262,39 @@ def test_week_at_a_glance_for_induk_and_branch(fortnight, posdaya, pengelola, pe
     low = client_for(pengelola).get(f"/dasbor/{posdaya.slug}/").content.decode()
     assert f'data-stock="{tas.slug}">1<' in low
     assert vas.slug not in low
+
+
+def test_report_range_inputs_render_iso_dates(koordinator):
+    """A date input shows only ISO values; 01-12-2026 typed by hand comes back ISO."""
+    client = client_for(koordinator)
+    with mock.patch("django.utils.timezone.now", return_value=at(WEEK_B, 12)):
+        html = client.get("/dasbor/induk/").content.decode()
+    start = WEEK_B - dt.timedelta(weeks=11)
+    assert f'type="date" name="dari" value="{start:%Y-%m-%d}"' in html
+    assert (
+        f'type="date" name="sampai" value="{WEEK_B + dt.timedelta(days=6):%Y-%m-%d}"'
+        in html
+    )
+    typed = client.get("/dasbor/induk/", {"dari": "01-12-2026", "sampai": "31/12/2026"})
+    html = typed.content.decode()
+    assert 'type="date" name="dari" value="2026-12-01"' in html
+    assert 'type="date" name="sampai" value="2026-12-31"' in html
+    assert (typed.context["filters"]["start"], typed.context["filters"]["end"]) == (
+        dt.date(2026, 12, 1),
+        dt.date(2026, 12, 31),
+    )
+    bad = client.get("/dasbor/induk/", {"dari": "kemarin", "sampai": "2026-12-31"})
+    assert 'type="date" name="dari" value="kemarin"' in bad.content.decode()
+
+
+def test_audit_filter_dates_render_iso(koordinator):
+    client = client_for(koordinator)
+    response = client.get(
+        "/dasbor/induk/audit/", {"date_from": "01-05-2026", "date_to": "2026-05-02"}
+    )
+    html = response.content.decode()
+    assert 'type="date" name="date_from" value="2026-05-01"' in html
+    assert 'type="date" name="date_to" value="2026-05-02"' in html
+    assert response.context["filter_form"].cleaned_data["date_from"] == dt.date(
+        2026, 5, 1
+    )

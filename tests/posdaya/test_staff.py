@@ -11,7 +11,7 @@ from PIL import Image
 from pasar.models import AuditLog
 from posdaya.models import Membership, Posdaya
 
-from ..conftest import client_for, status_matrix
+from ..conftest import assert_denied, client_for, status_matrix
 from ..factories import MembershipFactory, UserFactory, make_koordinator
 
 pytestmark = pytest.mark.django_db
@@ -35,17 +35,46 @@ def test_induk_pages_matrix(actors, posdaya):
 def test_denied_role_and_status_changes_change_nothing(actors, posdaya, pengelola):
     membership = Membership.objects.get(user=pengelola)
     before = Membership.objects.count()
+
+    def state():
+        return (
+            list(Membership.objects.order_by("pk").values_list("pk", "role")),
+            Posdaya.objects.get(pk=posdaya.pk).is_active,
+            AuditLog.objects.count(),
+        )
+
     revoke = f"/dasbor/induk/staf/{membership.pk}/cabut/"
     status = f"/dasbor/induk/posdaya/{posdaya.slug}/status/"
     grant = {"grant-user": "pembeli", "grant-role": "koordinator"}
-    for name in ("anonymous", "shopper", "other_staff", "own_staff"):
-        client = getattr(actors, name)
-        client.post(revoke)
-        client.post(status, {"active": "0"})
-        client.post("/dasbor/induk/staf/", grant)
+    invite = {
+        "invite-email": "baru@contoh.id",
+        "invite-username": "baru",
+        "invite-role": "koordinator",
+    }
+    assert_denied(actors, revoke, state)
+    assert_denied(actors, status, state, data={"active": "0"})
+    assert_denied(actors, "/dasbor/induk/staf/", state, data=grant)
+    assert_denied(actors, "/dasbor/induk/staf/", state, data=invite)
     assert Membership.objects.count() == before
     assert Posdaya.objects.get(pk=posdaya.pk).is_active is True
     assert AuditLog.objects.count() == 0
+    assert not get_user_model().objects.filter(username="baru").exists()
+
+
+def test_denied_profile_change_changes_nothing(actors, posdaya):
+    def state():
+        return (
+            Posdaya.objects.filter(pk=posdaya.pk).values().get(),
+            AuditLog.objects.count(),
+        )
+
+    assert_denied(
+        actors,
+        f"/dasbor/{posdaya.slug}/profil/",
+        state,
+        expected={"anonymous": "login", "shopper": 404, "other_staff": 404},
+        data=profile_data(),
+    )
 
 
 def test_branch_profile_and_staff_matrix(actors, posdaya):
@@ -368,3 +397,70 @@ def test_audit_log_filters(koordinator, posdaya, other_posdaya):
         "/dasbor/induk/audit/", {"date_from": "2026-05-02", "date_to": "2026-05-01"}
     )
     assert "Tanggal awal harus sebelum tanggal akhir" in swapped.content.decode()
+
+
+def flashed(response) -> list[str]:
+    return [m.message for m in response.context["messages"]]
+
+
+def test_staff_page_answers_each_form_with_its_message(koordinator, posdaya, shopper):
+    client = client_for(koordinator)
+    page = client.get("/dasbor/induk/staf/")
+    assert page.context["invite_form"].prefix == "invite"
+    assert page.context["grant_form"].prefix == "grant"
+    granted = client.post(
+        "/dasbor/induk/staf/",
+        {"grant-user": "pembeli", "grant-role": "petugas", "grant-posdaya": posdaya.pk},
+        follow=True,
+    )
+    assert granted.redirect_chain == [("/dasbor/induk/staf/", 302)]
+    assert flashed(granted) == ["Peran diberikan kepada pembeli."]
+    invited = client.post(
+        "/dasbor/induk/staf/",
+        {
+            "invite-email": "dewi@contoh.id",
+            "invite-username": "dewi",
+            "invite-role": "petugas",
+            "invite-posdaya": posdaya.pk,
+        },
+        follow=True,
+    )
+    assert flashed(invited) == ["Undangan dikirim ke dewi@contoh.id."]
+    refused = client.post(
+        "/dasbor/induk/staf/",
+        {"grant-user": "pembeli", "grant-role": "petugas", "grant-posdaya": posdaya.pk},
+    )
+    assert refused.status_code == 200
+    assert refused.context["grant_form"].non_field_errors() == [
+        "pembeli sudah memegang peran ini."
+    ]
+    assert refused.context["invite_form"].is_bound is False
+    membership = Membership.objects.get(user=shopper)
+    revoked = client.post(f"/dasbor/induk/staf/{membership.pk}/cabut/", follow=True)
+    assert revoked.redirect_chain == [("/dasbor/induk/staf/", 302)]
+    assert flashed(revoked) == ["Peran Petugas bank sampah dicabut dari pembeli."]
+    assert client.get(f"/dasbor/induk/staf/{membership.pk}/cabut/").status_code == 405
+    assert client.post(f"/dasbor/induk/staf/{membership.pk}/cabut/").status_code == 404
+
+
+def test_posdaya_active_button_messages(koordinator, posdaya):
+    client = client_for(koordinator)
+    url = f"/dasbor/induk/posdaya/{posdaya.slug}/status/"
+    closed = client.post(url, {"active": "0"}, follow=True)
+    assert closed.redirect_chain == [("/dasbor/induk/posdaya/", 302)]
+    assert flashed(closed) == [
+        "POSDAYA Bahagia dinonaktifkan: produknya tidak tampil lagi."
+    ]
+    opened = client.post(url, {"active": "1"}, follow=True)
+    assert flashed(opened) == ["POSDAYA Bahagia aktif kembali."]
+    assert client.post("/dasbor/induk/posdaya/tidak-ada/status/").status_code == 404
+
+
+def test_profile_form_shows_the_current_profile_and_saves(posdaya, pengelola):
+    client = client_for(pengelola)
+    form = client.get(f"/dasbor/{posdaya.slug}/profil/").context["form"]
+    assert form["name"].value() == "POSDAYA Bahagia"
+    assert form["weighing_days"].value() == posdaya.weighing_days
+    saved = client.post(f"/dasbor/{posdaya.slug}/profil/", profile_data(), follow=True)
+    assert saved.redirect_chain == [(f"/dasbor/{posdaya.slug}/profil/", 302)]
+    assert flashed(saved) == ["Profil POSDAYA disimpan."]

@@ -20,6 +20,7 @@ from posdaya.permissions import (
     AreaRequiredMixin,
     KoordinatorRequiredMixin,
     StaffRequiredMixin,
+    policy,
 )
 from posdaya.views import DashboardMixin
 
@@ -36,9 +37,8 @@ class BranchHomeView(AreaRequiredMixin, DashboardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["my_roles"] = [
-            Membership.Role(role).label for role in sorted(context["posdaya_roles"])
-        ]
+        roles = policy.roles_at(self.request.user, self.posdaya)
+        context["my_roles"] = [Membership.Role(role).label for role in sorted(roles)]
         context["glance"] = reports.week_at_a_glance(posdaya=self.posdaya)
         context["low_stock"] = reports.low_stock_products(self.posdaya)
         return context

@@ -1,0 +1,1 @@
+"""Garbage posted to every form of the site (split by section: public, dashboard)."""

@@ -1,0 +1,187 @@
+"""The world every fuzzed form runs in: one of every object a form acts on."""
+
+import datetime as dt
+import io
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from banksampah.models import Withdrawal
+from banksampah.services import WeighedLine, record_deposit, record_withdrawal
+from orders.models import DeliveryMethod, SubOrder
+from orders.services import place_order, submit_payment_proof
+from pasar.uploads import reencode_image
+from posdaya.models import Membership
+
+from ...factories import (
+    PASSWORD,
+    CategoryFactory,
+    DeliveryZoneFactory,
+    MemberFactory,
+    MembershipFactory,
+    ProductFactory,
+    ProductImageFactory,
+    UserFactory,
+    WasteCategoryFactory,
+    WastePriceFactory,
+)
+
+
+@dataclass
+class World:
+    posdaya: object
+    users: dict
+    product: object
+    image: object
+    category: object
+    waste: object
+    zone: object
+    member: object
+    deposit: object
+    withdrawal: object
+    order: object
+    cod_order: object
+    suborder: object
+    proof: object
+    membership: object
+    values: dict = field(default_factory=dict)
+
+
+def png_file(name="foto.png"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 20), (10, 120, 40)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper):
+    """Build one of every object a form acts on, and plausible values per field."""
+    category = CategoryFactory(name="Tas", slug="tas")
+    product = ProductFactory(posdaya=posdaya, category=category, stock=50)
+    other_product = ProductFactory(posdaya=other_posdaya, category=category)
+    image = ProductImageFactory(product=product, position=0)
+    ProductImageFactory(product=product, position=1)
+    waste = WasteCategoryFactory(name="Kardus", slug="kardus")
+    WastePriceFactory(category=waste, buy_price=1500, sell_price=2000)
+    zone = DeliveryZoneFactory(name="Babelan", fee=10000)
+    member = MemberFactory(posdaya=posdaya, name="Ibu Siti")
+    deposit = record_deposit(
+        member=member,
+        lines=[WeighedLine(category=waste, weight=Decimal("20"))],
+        by=petugas,
+        idempotency_key=uuid.uuid4(),
+    )
+    withdrawal = record_withdrawal(
+        member=member, amount=5000, method=Withdrawal.Method.TUNAI, by=petugas
+    )
+
+    def order(payment, delivery="ambil", zone=None):
+        return place_order(
+            quantities={product.pk: 1, other_product.pk: 1},
+            customer=shopper,
+            name="Budi",
+            phone="6281298765432",
+            email="budi@contoh.id",
+            delivery_method=delivery,
+            address="" if delivery == "ambil" else "Jl. Melati 3",
+            zone=zone,
+            payment_method=payment,
+            checkout_token=secrets.token_urlsafe(24),
+        ).order
+
+    transfer = order("transfer")
+    proof = submit_payment_proof(
+        order=transfer, file=reencode_image(png_file()).file, kind="image"
+    )
+    cod = order("bayar_di_tempat", "antar", zone)
+    membership = MembershipFactory(
+        user=UserFactory(username="staf-lama"),
+        posdaya=posdaya,
+        role=Membership.Role.PETUGAS,
+    )
+    users = {
+        "pengelola": pengelola,
+        "petugas": petugas,
+        "koordinator": koordinator,
+        "shopper": shopper,
+    }
+    world = World(
+        posdaya=posdaya,
+        users=users,
+        product=product,
+        image=image,
+        category=category,
+        waste=waste,
+        zone=zone,
+        member=member,
+        deposit=deposit,
+        withdrawal=withdrawal,
+        order=transfer,
+        cod_order=cod,
+        suborder=cod.suborders.get(posdaya=posdaya),
+        proof=proof,
+        membership=membership,
+    )
+    today = dt.date.today().isoformat()
+    world.values = {
+        # plausible values per field name (a formset prefix is stripped first)
+        "product": [product.pk, other_product.pk],
+        "quantity": [1, 2, 0, 99],
+        "category": [category.pk, waste.pk],
+        "waste_category": [waste.pk],
+        "kg_per_unit": ["0.150", "1"],
+        "weight": ["1,5", "0.250", "2", "-1"],
+        "unit_price": ["2000", ""],
+        "member": [member.pk],
+        "key": [str(uuid.uuid4())],
+        "amount": ["1000", "5000", "999999999"],
+        "method": ["tunai", "transfer", "bank"],
+        "to_status": list(SubOrder.Status.values),
+        "action": ["publish", "unpublish", "archive", "up", "down", "delete", "cover"],
+        "role": list(Membership.Role.values),
+        "posdaya": [posdaya.pk, posdaya.slug, other_posdaya.pk],
+        "active": ["1", "0"],
+        "delivery_method": list(DeliveryMethod.values),
+        "payment_method": ["transfer", "bayar_di_tempat"],
+        "zone": [zone.pk],
+        "checkout_token": [secrets.token_urlsafe(24)],
+        "confirm": ["1"],
+        "expected_total": ["50000"],
+        "language": ["en", "id"],
+        "next": ["/", "/produk/", "https://jahat.example/"],
+        "login": ["pembeli", "pembeli@contoh.id"],
+        "password": [PASSWORD],
+        "user": ["pembeli", "staf-lama"],
+        "username": ["warga-baru"],
+        "email": ["warga@contoh.id"],
+        "t": [transfer.secret],
+        "dari": [today, "2024-01-01"],
+        "sampai": [today],
+        "start": [today],
+        "end": [today],
+        "date_from": [today],
+        "date_to": [today],
+        "valid_from": [today],
+        "paid_on": [today],
+        "price": ["35000"],
+        "weight_grams": ["300"],
+        "stock": ["4"],
+        "fee": ["10000"],
+        "is_active": ["on"],
+        "weighing_days": ["5", "6"],
+        "whatsapp": ["081311112222"],
+        "rw": ["07"],
+        "TOTAL_FORMS": ["1", "2", "4", "100000"],
+        "INITIAL_FORMS": ["0"],
+        "status": ["menunggu", "baru", "draft"],
+        "urut": ["termurah", "terlaris"],
+        "kategori": ["tas"],
+        "slug": ["tas", "tas-baru", ""],
+        "order": ["0", "5", "-1"],
+        "icon": ["bag", "bi-tree", "tidak-ada"],
+        "page": ["1", "2"],
+    }
+    return world
