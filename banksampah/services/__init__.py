@@ -22,9 +22,9 @@ from .categories import (
     missing_default_waste_categories,
     save_waste_category,
 )
-from .deposits import record_deposit
+from .deposits import DepositInput, record_deposit, record_deposits
 from .members import register_member, update_member
-from .prices import price_lines, set_waste_price
+from .prices import price_lines, set_waste_price, value_lines
 from .reversals import reverse_deposit, reverse_entry, reverse_withdrawal
 from .sales import SaleLine, record_sale
 from .validation import (
@@ -45,6 +45,7 @@ __all__ = [
     "MAX_LINES",
     "MAX_LINE_WEIGHT",
     "BankSampahError",
+    "DepositInput",
     "PricedLine",
     "SaleLine",
     "WeighedLine",
@@ -54,6 +55,7 @@ __all__ = [
     "missing_default_waste_categories",
     "price_lines",
     "record_deposit",
+    "record_deposits",
     "record_production_use",
     "record_sale",
     "record_withdrawal",
@@ -64,4 +66,5 @@ __all__ = [
     "save_waste_category",
     "set_waste_price",
     "update_member",
+    "value_lines",
 ]

@@ -1,12 +1,13 @@
 """Members (nasabah): opening a savings book and changing its contact details."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from ..models import Member, MemberSequence
+from .ledger import insert
 
 
 def register_member(
@@ -19,12 +20,14 @@ def register_member(
     rw: str = "",
     joined_on: date | None = None,
     user=None,
+    at: datetime | None = None,
 ) -> Member:
     """Open a savings book at `posdaya` with the next account number.
 
     The number is `<code>-<rw>-<sequence>` (e.g. `BHG-07-0042`); the sequence
     comes from a counter row locked for the transaction, so numbers are unique
-    and never handed out twice, even when a member is later removed.
+    and never handed out twice, even when a member is later removed. `at`
+    records a book opened in the past (the demo's history).
     """
     with transaction.atomic():
         MemberSequence.objects.get_or_create(posdaya=posdaya)
@@ -33,7 +36,7 @@ def register_member(
         counter.save(update_fields=["last_number"])
         counter.refresh_from_db(fields=["last_number"])
         sequence = counter.last_number
-        return Member.objects.create(
+        member = Member(
             posdaya=posdaya,
             sequence=sequence,
             account_number=f"{posdaya.code}-{posdaya.rw}-{sequence:04d}",
@@ -42,9 +45,10 @@ def register_member(
             address=address,
             rt=rt,
             rw=rw or posdaya.rw,
-            joined_on=joined_on or timezone.localdate(),
+            joined_on=joined_on or timezone.localdate(at),
             user=user,
         )
+        return insert(member, at=at)
 
 
 def update_member(*, member: Member, **fields) -> Member:

@@ -30,13 +30,20 @@ def price_lines(
 
     Refuses empty input, inactive categories and categories without a price.
     """
-    if not lines:
-        raise BankSampahError(_("Isi paling sedikit satu baris timbangan."))
-    if len(lines) > MAX_LINES:
-        raise BankSampahError(
-            _("Paling banyak %(max)s baris sekaligus.") % {"max": MAX_LINES}
-        )
-    prices = prices_in_force(on_date=on_date)
+    _check_line_count(lines)
+    return value_lines(
+        lines=lines, prices=prices_in_force(on_date=on_date), price=price
+    )
+
+
+def value_lines(
+    *,
+    lines: Sequence[WeighedLine],
+    prices: dict[int, WastePrice],
+    price: str = "buy_price",
+) -> list[PricedLine]:
+    """Value weighed lines with `prices` ({category id: price row}), no query."""
+    _check_line_count(lines)
     priced = []
     for line in lines:
         weight = check_weight(line.weight)
@@ -60,6 +67,15 @@ def price_lines(
             )
         )
     return priced
+
+
+def _check_line_count(lines: Sequence) -> None:
+    if not lines:
+        raise BankSampahError(_("Isi paling sedikit satu baris timbangan."))
+    if len(lines) > MAX_LINES:
+        raise BankSampahError(
+            _("Paling banyak %(max)s baris sekaligus.") % {"max": MAX_LINES}
+        )
 
 
 def set_waste_price(

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from pasar.money import rupiah_for_weight
 
 from ..models import PengepulSale, PengepulSaleLine, WasteCategory, WasteStockMovement
-from .ledger import lock_stock, move_stock
+from .ledger import insert, lock_stock, move_stock
 from .prices import price_lines
 from .validation import (
     MAX_AMOUNT,
@@ -40,13 +40,14 @@ def record_sale(
     by,
     note: str = "",
     sold_on: date | None = None,
+    at: datetime | None = None,
 ) -> PengepulSale:
     """Sell sorted waste to a pengepul: lines out of stock, total as income.
 
     A line without a price takes the sell price in force. Refused when a
-    category lacks the stock.
+    category lacks the stock. `at` records a past sale with its own time.
     """
-    sold_on = sold_on or timezone.localdate()
+    sold_on = sold_on or timezone.localdate(at)
     buyer_name = (buyer_name or "").strip()
     if not buyer_name:
         raise BankSampahError(_("Tulis nama pengepul."))
@@ -80,7 +81,7 @@ def record_sale(
         )
     with transaction.atomic():
         stock = lock_stock(posdaya_id=posdaya.pk, category_ids=listed)
-        sale = PengepulSale.objects.create(
+        sale = PengepulSale(
             posdaya=posdaya,
             buyer_name=buyer_name,
             sold_on=sold_on,
@@ -88,6 +89,7 @@ def record_sale(
             note=note,
             by=user_or_none(by),
         )
+        insert(sale, at=at)
         PengepulSaleLine.objects.bulk_create(
             [
                 PengepulSaleLine(
@@ -106,6 +108,7 @@ def record_sale(
                 kind=WasteStockMovement.Kind.OUT_SALE,
                 weight=-line.weight,
                 by=by,
+                at=at,
                 sale=sale,
             )
     return sale

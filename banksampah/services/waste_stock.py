@@ -1,6 +1,6 @@
 """Waste stock taken out for craft production, and adjustments with a reason."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -11,7 +11,7 @@ from pasar.audit import record_audit
 from pasar.models import AuditLog
 
 from ..models import ProductionUse, WasteCategory, WasteStockMovement
-from .ledger import lock_stock, move_stock
+from .ledger import insert, lock_stock, move_stock
 from .validation import BankSampahError, check_weight, user_or_none
 
 
@@ -24,27 +24,33 @@ def record_production_use(
     product=None,
     note: str = "",
     used_on: date | None = None,
+    at: datetime | None = None,
 ) -> ProductionUse:
-    """Take waste out of stock for craft production (optionally for a product)."""
+    """Take waste out of stock for craft production (optionally for a product).
+
+    `at` records a past use with its own time (and, without `used_on`, day).
+    """
     weight = check_weight(weight)
     if product is not None and product.posdaya_id != posdaya.pk:
         raise BankSampahError(_("Produk itu bukan milik POSDAYA ini."))
     with transaction.atomic():
         stock = lock_stock(posdaya_id=posdaya.pk, category_ids=[category.pk])
-        use = ProductionUse.objects.create(
+        use = ProductionUse(
             posdaya=posdaya,
             category=category,
             weight=weight,
             product=product,
-            used_on=used_on or timezone.localdate(),
+            used_on=used_on or timezone.localdate(at),
             note=note,
             by=user_or_none(by),
         )
+        insert(use, at=at)
         move_stock(
             stock=stock[category.pk],
             kind=WasteStockMovement.Kind.OUT_PRODUCTION,
             weight=-weight,
             by=by,
+            at=at,
             production=use,
         )
     return use

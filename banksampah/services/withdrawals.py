@@ -1,7 +1,7 @@
 """Withdrawals (penarikan): money taken out of a savings book."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from pasar.money import format_rupiah
 
 from ..models import Member, SavingsEntry, Withdrawal
-from .ledger import append_savings_entry, lock_member
+from .ledger import append_savings_entry, insert, lock_member
 from .validation import MAX_AMOUNT, BankSampahError, user_or_none
 
 
@@ -23,11 +23,13 @@ def record_withdrawal(
     by,
     idempotency_key: uuid.UUID | None = None,
     withdrawn_on: date | None = None,
+    at: datetime | None = None,
 ) -> Withdrawal:
     """Record a penarikan: check the balance and debit it under the member lock.
 
     Refuses amounts of zero or less, above the balance, or for an inactive
-    member. A repeated key returns the first withdrawal.
+    member. A repeated key returns the first withdrawal. `at` records a past
+    withdrawal with its own time (and, without `withdrawn_on`, its own day).
     """
     idempotency_key = idempotency_key or uuid.uuid4()
     if not isinstance(amount, int) or isinstance(amount, bool):
@@ -58,21 +60,23 @@ def record_withdrawal(
                     "amount": format_rupiah(amount),
                 }
             )
-        withdrawal = Withdrawal.objects.create(
+        withdrawal = Withdrawal(
             posdaya_id=locked.posdaya_id,
             member=locked,
             idempotency_key=idempotency_key,
-            withdrawn_on=withdrawn_on or timezone.localdate(),
+            withdrawn_on=withdrawn_on or timezone.localdate(at),
             amount=amount,
             method=method,
             note=note,
             by=user_or_none(by),
         )
+        insert(withdrawal, at=at)
         append_savings_entry(
             member=locked,
             kind=SavingsEntry.Kind.WITHDRAWAL,
             amount=-amount,
             by=by,
+            at=at,
             withdrawal=withdrawal,
         )
     member.balance = locked.balance
