@@ -23,6 +23,7 @@ from .categories import (
     save_waste_category,
 )
 from .deposits import DepositInput, record_deposit, record_deposits
+from .ledger import repair_member_balance, repair_waste_stock
 from .members import register_member, update_member
 from .prices import price_lines, set_waste_price, value_lines
 from .reversals import reverse_deposit, reverse_entry, reverse_withdrawal
@@ -60,6 +61,8 @@ __all__ = [
     "record_sale",
     "record_withdrawal",
     "register_member",
+    "repair_member_balance",
+    "repair_waste_stock",
     "reverse_deposit",
     "reverse_entry",
     "reverse_withdrawal",

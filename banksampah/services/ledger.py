@@ -11,9 +11,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from pasar.money import format_rupiah
+from pasar.money import KG_QUANTUM, format_rupiah
 
 from ..models import Member, SavingsEntry, WasteStock, WasteStockMovement
 from .validation import BankSampahError, user_or_none
@@ -189,3 +191,32 @@ def move_stock_many(
     touched = {stock.pk: stock for stock, _kind, _weight, _links in moves}
     WasteStock.objects.bulk_update(list(touched.values()), ["weight"])
     return rows
+
+
+def repair_member_balance(*, member_id: int) -> int:
+    """Set a member's cached balance to the sum of its entries; return it.
+
+    For `recompute_balances --fix`: the entries are the truth, the balance a
+    cache. Taken under the member's lock like every other balance write.
+    """
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member_id)
+        total = (
+            SavingsEntry.objects.filter(member=member).aggregate(s=Sum("amount"))["s"]
+            or 0
+        )
+        Member.objects.filter(pk=member_id).update(balance=total)
+    return total
+
+
+def repair_waste_stock(*, stock_id: int) -> Decimal:
+    """Set a stock row's cached weight to the sum of its movements; return it."""
+    with transaction.atomic():
+        stock = WasteStock.objects.select_for_update().get(pk=stock_id)
+        total = WasteStockMovement.objects.filter(
+            posdaya_id=stock.posdaya_id, category_id=stock.category_id
+        ).aggregate(s=Sum("weight"))["s"] or Decimal(0)
+        # SQLite sums decimals as floats: back to the field's three places.
+        total = Decimal(total).quantize(KG_QUANTUM)
+        WasteStock.objects.filter(pk=stock_id).update(weight=total)
+    return total
