@@ -54,7 +54,7 @@ urlpatterns = [
     ),
     path(
         P + "setoran/<int:pk>/batal/",
-        views.ReversalView.as_view(document="deposit"),
+        views.ReversalView.as_view(document_kind="deposit"),
         name="deposit_reverse",
     ),
     path(
@@ -64,7 +64,7 @@ urlpatterns = [
     ),
     path(
         P + "penarikan/<int:pk>/batal/",
-        views.ReversalView.as_view(document="withdrawal"),
+        views.ReversalView.as_view(document_kind="withdrawal"),
         name="withdrawal_reverse",
     ),
     path(P + "stok/", views.StockView.as_view(), name="stock"),
