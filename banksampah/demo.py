@@ -1,4 +1,4 @@
-"""Demo data: waste categories and prices, members, eight weeks of weighings.
+"""Demo data: waste categories and prices, members, eight weeks of deposits.
 
 Every row goes through the services (so ledgers, stock and balances are what
 real use would produce), each with the moment it happened (`at=`): members
@@ -21,7 +21,7 @@ from django.utils import timezone
 from posdaya.models import Posdaya
 
 from . import selectors
-from .models import Member, WasteCategory, WastePrice
+from .models import Member, WasteCategory, WastePrice, Withdrawal
 from .services import (
     DEFAULT_WASTE_CATEGORIES,
     DepositInput,
@@ -37,6 +37,7 @@ from .services import (
 )
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
+CASH = Withdrawal.Method.CASH
 
 # Kilograms (or litres) a household typically brings of each kind.
 TYPICAL_AMOUNT = {
@@ -166,12 +167,12 @@ def _weigh(rng, categories):
     return lines
 
 
-def seed_posdaya(posdaya, index, categories, today, petugas, nasabah_user):
+def seed_posdaya(posdaya, index, categories, today, petugas, member_user):
     rng = random.Random(7_000 + index)
     count = rng.randint(20, 40)
     members = []
     for n in range(count):
-        if n == 0 and nasabah_user is not None:
+        if n == 0 and member_user is not None:
             name = "Ibu Sri Wahyuni"
         else:
             name = f"Ibu {rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
@@ -185,7 +186,7 @@ def seed_posdaya(posdaya, index, categories, today, petugas, nasabah_user):
                 rt=f"{rng.randint(1, 9):02d}",
                 rw=posdaya.rw,
                 joined_on=joined,
-                user=nasabah_user if n == 0 else None,
+                user=member_user if n == 0 else None,
                 at=_at(joined, 9),
             )
         )
@@ -194,7 +195,7 @@ def seed_posdaya(posdaya, index, categories, today, petugas, nasabah_user):
         saturday = monday - dt.timedelta(days=2 + 7 * (week - 1))
         for offset, day in enumerate((saturday, saturday + dt.timedelta(days=1))):
             visitors = rng.sample(members, min(len(members), rng.randint(12, 15)))
-            if offset == 0 and nasabah_user is not None and members[0] not in visitors:
+            if offset == 0 and member_user is not None and members[0] not in visitors:
                 visitors.append(members[0])
             record_deposits(
                 posdaya=posdaya,
@@ -219,13 +220,13 @@ def seed_posdaya(posdaya, index, categories, today, petugas, nasabah_user):
                 record_withdrawal(
                     member=member,
                     amount=amount,
-                    method=rng.choice(["tunai", "tunai", "transfer"]),
+                    method=rng.choice([CASH, CASH, Withdrawal.Method.TRANSFER]),
                     by=petugas,
                     idempotency_key=uuid.UUID(int=rng.getrandbits(128)),
                     withdrawn_on=sunday,
                     at=closing,
                 )
-        if nasabah_user is not None and week == 3:
+        if member_user is not None and week == 3:
             record_withdrawal(
                 member=members[0],
                 amount=20_000,
@@ -241,7 +242,8 @@ def seed_posdaya(posdaya, index, categories, today, petugas, nasabah_user):
 def _sell_and_use(rng, posdaya, categories, day, petugas):
     """Monday: sachets go to the crafts group, most of the rest to a pengepul."""
     stock = {
-        row.category_id: row.weight for row in selectors.stock_per_category(posdaya)
+        row.category_id: row.weight
+        for row in selectors.waste_stock_per_category(posdaya)
     }
     at = _at(day, 10)
     sachet = categories["kemasan-sachet"]
@@ -284,9 +286,9 @@ def seed() -> None:
     today = timezone.localdate()
     with transaction.atomic():
         categories = seed_categories(today)
-    nasabah = User.objects.filter(username="nasabah-demo").first()
-    if nasabah is not None and Member.objects.filter(user=nasabah).exists():
-        nasabah = None
+    member_user = User.objects.filter(username="nasabah-demo").first()
+    if member_user is not None and Member.objects.filter(user=member_user).exists():
+        member_user = None
     for index, posdaya in enumerate(Posdaya.objects.order_by("pk")):
         if Member.objects.filter(posdaya=posdaya).exists():
             continue
@@ -298,5 +300,5 @@ def seed() -> None:
                 categories,
                 today,
                 petugas,
-                nasabah if posdaya.slug == "bahagia" else None,
+                member_user if posdaya.slug == "bahagia" else None,
             )

@@ -81,7 +81,7 @@ def search_members(*, posdaya, query: str = "") -> QuerySet[Member]:
 
 
 def member_for_user(user) -> Member | None:
-    """Return the nasabah record linked to a signed-in user, if any."""
+    """Return the member record linked to a signed-in user, if any."""
     if not user.is_authenticated:
         return None
     return Member.objects.select_related("posdaya").filter(user=user).first()
@@ -102,7 +102,7 @@ def deposits_of(posdaya) -> QuerySet[Deposit]:
     return Deposit.objects.filter(posdaya=posdaya).annotate(
         is_reversed=Exists(
             SavingsEntry.objects.filter(
-                deposit=OuterRef("pk"), kind=SavingsEntry.Kind.CORRECTION
+                deposit=OuterRef("pk"), kind=SavingsEntry.Kind.REVERSAL
             )
         )
     )
@@ -113,7 +113,7 @@ def withdrawals_of(posdaya) -> QuerySet[Withdrawal]:
     return Withdrawal.objects.filter(posdaya=posdaya).annotate(
         is_reversed=Exists(
             SavingsEntry.objects.filter(
-                withdrawal=OuterRef("pk"), kind=SavingsEntry.Kind.CORRECTION
+                withdrawal=OuterRef("pk"), kind=SavingsEntry.Kind.REVERSAL
             )
         )
     )
@@ -124,7 +124,7 @@ def sales_of(posdaya) -> QuerySet[PengepulSale]:
     return PengepulSale.objects.filter(posdaya=posdaya)
 
 
-def stock_per_category(posdaya) -> list[WasteStock]:
+def waste_stock_per_category(posdaya) -> list[WasteStock]:
     """Return the POSDAYA's stock rows with their category, in category order."""
     return list(
         WasteStock.objects.filter(posdaya=posdaya)
@@ -133,7 +133,7 @@ def stock_per_category(posdaya) -> list[WasteStock]:
     )
 
 
-def stock_movements(posdaya) -> QuerySet[WasteStockMovement]:
+def waste_stock_movements(posdaya) -> QuerySet[WasteStockMovement]:
     """Return the POSDAYA's stock movements, newest first."""
     return (
         WasteStockMovement.objects.filter(posdaya=posdaya)
@@ -162,7 +162,7 @@ class BranchReport:
 def branch_report(
     *, posdaya, start: dt.date, end: dt.date, top: int = 10
 ) -> BranchReport:
-    """Aggregate a POSDAYA's weighings, withdrawals and sales from start to end.
+    """Aggregate a POSDAYA's deposits, withdrawals and sales from start to end.
 
     Reversed deposits and withdrawals are left out: the report shows what
     stands. Weight per category counts weighed lines; Rupiah credited is the

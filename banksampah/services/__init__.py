@@ -6,8 +6,8 @@ written only by `ledger` (see its docstring for the locks); the other modules
 are the operations that call it:
 
 - `members`: open a savings book, change its contact details;
-- `deposits`: a setoran, weighed, priced, credited and added to stock;
-- `withdrawals`: a penarikan from the book;
+- `deposits`: a deposit, weighed, priced, credited and added to stock;
+- `withdrawals`: a withdrawal from the book;
 - `reversals`: a linked correction that cancels a deposit or a withdrawal;
 - `sales`, `waste_stock`: waste out to a pengepul, to production, adjustments;
 - `prices`, `categories`: the koordinator's price list and waste categories.

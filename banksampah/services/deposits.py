@@ -35,11 +35,11 @@ def record_deposit(
     weighed_on: date | None = None,
     at: datetime | None = None,
 ) -> Deposit:
-    """Record a setoran: price the lines, credit the book once, add the stock.
+    """Record a deposit: price the lines, credit the book once, add the stock.
 
     All in one transaction under the member's lock. A key that was already used
     returns the deposit it created, so a double-click credits once; a key used
-    for another member is refused. `at` records a past weighing with its own
+    for another member is refused. `at` records a past deposit with its own
     time (and, without `weighed_on`, its own day).
     """
     weighed_on = weighed_on or timezone.localdate(at)
@@ -109,7 +109,7 @@ def record_deposits(
     weighed_on: date,
     at: datetime | None = None,
 ) -> list[Deposit]:
-    """Record a whole weighing day of setoran at one POSDAYA, in bulk.
+    """Record a whole weighing day of deposits at one POSDAYA, in bulk.
 
     The rows are those `record_deposit` writes for each input in turn (same
     prices, rounding, running balances and stock movements), written with a

@@ -88,7 +88,7 @@ def set_waste_price(
 ) -> WastePrice:
     """Set the prices of a category from a date on; audited.
 
-    Past weighings keep the price copied onto their lines, so this never
+    Past deposits keep the price copied onto their lines, so this never
     re-prices history. Setting the same date again replaces that row.
     """
     for value in (buy_price, sell_price):

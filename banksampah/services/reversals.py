@@ -1,4 +1,7 @@
-"""Reversals: a linked correction entry cancels a deposit or a withdrawal."""
+"""Reversals: a linked reversal entry cancels a deposit or a withdrawal.
+
+The entry's kind is stored as "correction" (shown as "Koreksi").
+"""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,7 +15,7 @@ from .validation import BankSampahError
 
 
 def reverse_entry(*, entry: SavingsEntry, reason: str, by) -> SavingsEntry:
-    """Cancel a deposit or withdrawal entry with a linked correction entry.
+    """Cancel a deposit or withdrawal entry with a linked reversal entry.
 
     The original is never touched. Reversing a deposit also takes its weight out
     of the waste stock. Refused when already reversed, when the reason is empty,
@@ -21,15 +24,15 @@ def reverse_entry(*, entry: SavingsEntry, reason: str, by) -> SavingsEntry:
     reason = (reason or "").strip()
     if not reason:
         raise BankSampahError(_("Tulis alasan koreksi."))
-    if entry.kind == SavingsEntry.Kind.CORRECTION:
+    if entry.kind == SavingsEntry.Kind.REVERSAL:
         raise BankSampahError(_("Koreksi tidak dapat dibatalkan lagi."))
     with transaction.atomic():
         locked = lock_member(entry.member)
         if SavingsEntry.objects.filter(reversal_of=entry).exists():
             raise BankSampahError(_("Catatan ini sudah dibatalkan."))
-        correction = append_savings_entry(
+        reversal = append_savings_entry(
             member=locked,
-            kind=SavingsEntry.Kind.CORRECTION,
+            kind=SavingsEntry.Kind.REVERSAL,
             amount=-entry.amount,
             by=by,
             deposit_id=entry.deposit_id,
@@ -58,15 +61,15 @@ def reverse_entry(*, entry: SavingsEntry, reason: str, by) -> SavingsEntry:
             target=entry,
             posdaya=locked.posdaya,
             before={"balance": locked.balance + entry.amount},
-            after={"balance": locked.balance, "correction": correction.pk},
+            after={"balance": locked.balance, "correction": reversal.pk},
             note=reason,
         )
     entry.member.balance = locked.balance
-    return correction
+    return reversal
 
 
 def reverse_deposit(*, deposit: Deposit, reason: str, by) -> SavingsEntry:
-    """Cancel a whole setoran (money and stock) with a reason."""
+    """Cancel a whole deposit (money and stock) with a reason."""
     entry = deposit.entries.filter(kind=SavingsEntry.Kind.DEPOSIT).first()
     if entry is None:
         raise BankSampahError(_("Setoran ini tidak punya catatan tabungan."))
@@ -74,6 +77,6 @@ def reverse_deposit(*, deposit: Deposit, reason: str, by) -> SavingsEntry:
 
 
 def reverse_withdrawal(*, withdrawal: Withdrawal, reason: str, by) -> SavingsEntry:
-    """Cancel a penarikan: the money goes back into the book."""
+    """Cancel a withdrawal: the money goes back into the book."""
     entry = withdrawal.entries.get(kind=SavingsEntry.Kind.WITHDRAWAL)
     return reverse_entry(entry=entry, reason=reason, by=by)

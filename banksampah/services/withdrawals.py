@@ -18,14 +18,14 @@ def record_withdrawal(
     *,
     member: Member,
     amount: int,
-    method: str = Withdrawal.Method.TUNAI,
+    method: str = Withdrawal.Method.CASH,
     note: str = "",
     by,
     idempotency_key: uuid.UUID | None = None,
     withdrawn_on: date | None = None,
     at: datetime | None = None,
 ) -> Withdrawal:
-    """Record a penarikan: check the balance and debit it under the member lock.
+    """Record a withdrawal: check the balance and debit it under the member lock.
 
     Refuses amounts of zero or less, above the balance, or for an inactive
     member. A repeated key returns the first withdrawal. `at` records a past

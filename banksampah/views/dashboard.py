@@ -1,4 +1,4 @@
-"""Back-office pages of the bank sampah: members, weighing, savings, stock.
+"""Back-office pages of the bank sampah: members, deposits, withdrawals, stock.
 
 Every view is scoped to `self.posdaya` (set by AreaRequiredMixin for
 Area.BANKSAMPAH) and reads objects through selectors filtered on it, so
@@ -26,13 +26,13 @@ from posdaya.views import DashboardMixin
 from .. import selectors, services
 from ..forms import (
     AdjustmentForm,
+    DepositLineFormSet,
     MemberForm,
     MemberSearchForm,
     ProductionUseForm,
     ReversalForm,
     SaleForm,
-    SaleFormSet,
-    WeighingFormSet,
+    SaleLineFormSet,
     WithdrawalForm,
 )
 from ..models import SavingsEntry
@@ -161,7 +161,7 @@ class MemberPassbookPrintView(BankSampahMixin, TemplateView):
         return context
 
 
-class WeighingView(BankSampahMixin, ServiceFormView):
+class DepositCreateView(BankSampahMixin, ServiceFormView):
     """The Saturday screen: find a member, enter lines, preview, confirm.
 
     Only the confirmation is the form → service → redirect of ServiceFormView
@@ -172,8 +172,8 @@ class WeighingView(BankSampahMixin, ServiceFormView):
     priced lines without writing anything.
     """
 
-    template_name = "banksampah/dashboard/weighing.html"
-    form_class = WeighingFormSet
+    template_name = "banksampah/dashboard/deposit_form.html"
+    form_class = DepositLineFormSet
     prefix = "lines"
 
     def get_context_data(self, **kwargs):
@@ -199,7 +199,7 @@ class WeighingView(BankSampahMixin, ServiceFormView):
             )
             if len(results) == 1:
                 member = results[0]
-        formset = WeighingFormSet(prefix="lines") if member else None
+        formset = DepositLineFormSet(prefix="lines") if member else None
         return self.render_to_response(
             self.get_context_data(
                 search=search,
@@ -303,7 +303,7 @@ class DepositReceiptView(BankSampahMixin, TemplateView):
             "account": deposit.member.account_number,
             "balance": format_rupiah(context["balance_after"] or 0),
         }
-        context["back_url"] = self.url("weighing")
+        context["back_url"] = self.url("deposit_create")
         return context
 
 
@@ -408,13 +408,15 @@ class ReversalView(BankSampahMixin, ServiceFormView):
         return self.url("member_detail", self.document.member_id)
 
 
-class StockView(BankSampahMixin, TemplateView):
-    template_name = "banksampah/dashboard/stock.html"
+class WasteStockView(BankSampahMixin, TemplateView):
+    template_name = "banksampah/dashboard/waste_stock.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["stock"] = selectors.stock_per_category(self.posdaya)
-        context["page_obj"] = self.page(selectors.stock_movements(self.posdaya), 50)
+        context["stock"] = selectors.waste_stock_per_category(self.posdaya)
+        context["page_obj"] = self.page(
+            selectors.waste_stock_movements(self.posdaya), 50
+        )
         context["sales"] = selectors.sales_of(self.posdaya)[:10]
         return context
 
@@ -429,13 +431,13 @@ class SaleCreateView(BankSampahMixin, ServiceFormView):
     @cached_property
     def formset(self):
         data = self.request.POST if self.request.method == "POST" else None
-        return SaleFormSet(data, prefix="lines")
+        return SaleLineFormSet(data, prefix="lines")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["formset"] = self.formset
         context["error"] = self.error
-        context["stock"] = selectors.stock_per_category(self.posdaya)
+        context["stock"] = selectors.waste_stock_per_category(self.posdaya)
         return context
 
     def post(self, request, *args, **kwargs):
@@ -463,10 +465,10 @@ class SaleCreateView(BankSampahMixin, ServiceFormView):
         return self.form_invalid(form)
 
     def get_success_url(self, sale):
-        return self.url("sale_detail", sale.pk)
+        return self.url("sale_receipt", sale.pk)
 
 
-class SaleDetailView(BankSampahMixin, TemplateView):
+class SaleReceiptView(BankSampahMixin, TemplateView):
     template_name = "banksampah/sale_receipt.html"
 
     def get_context_data(self, **kwargs):
@@ -474,12 +476,12 @@ class SaleDetailView(BankSampahMixin, TemplateView):
         sale = get_object_or_404(selectors.sales_of(self.posdaya), pk=kwargs["pk"])
         context["sale"] = sale
         context["lines"] = sale.lines.select_related("category")
-        context["back_url"] = self.url("stock")
+        context["back_url"] = self.url("waste_stock")
         return context
 
 
 class ProductionUseCreateView(BankSampahMixin, ServiceFormView):
-    template_name = "banksampah/dashboard/stock_form.html"
+    template_name = "banksampah/dashboard/waste_stock_form.html"
     form_class = ProductionUseForm
 
     def get_form_kwargs(self):
@@ -499,11 +501,11 @@ class ProductionUseCreateView(BankSampahMixin, ServiceFormView):
         return _("Pemakaian untuk produksi dicatat.")
 
     def get_success_url(self, use):
-        return self.url("stock")
+        return self.url("waste_stock")
 
 
 class AdjustmentCreateView(BankSampahMixin, ServiceFormView):
-    template_name = "banksampah/dashboard/stock_form.html"
+    template_name = "banksampah/dashboard/waste_stock_form.html"
     form_class = AdjustmentForm
 
     def get_context_data(self, **kwargs):
@@ -520,7 +522,7 @@ class AdjustmentCreateView(BankSampahMixin, ServiceFormView):
         return _("Penyesuaian stok dicatat.")
 
     def get_success_url(self, movement):
-        return self.url("stock")
+        return self.url("waste_stock")
 
 
 class ReportView(BankSampahMixin, TemplateView):

@@ -24,13 +24,13 @@ class IndukPage(KoordinatorRequiredMixin, DashboardMixin, ServiceFormView):
     http_method_names = ["get", "post", "head", "options"]
 
     def get_success_url(self, result=None):
-        return reverse("banksampah_dashboard:price_list")
+        return reverse("banksampah_dashboard:waste_price_list")
 
 
-class PriceListView(IndukPage):
+class WastePriceListView(IndukPage):
     """Prices in force today, the history, and a form for a dated price."""
 
-    template_name = "banksampah/dashboard/price_list.html"
+    template_name = "banksampah/dashboard/waste_price_list.html"
     form_class = WastePriceForm
 
     def get_context_data(self, **kwargs):
@@ -53,8 +53,8 @@ class PriceListView(IndukPage):
         return _("Harga disimpan.")
 
 
-class CategoryFormView(IndukPage):
-    template_name = "banksampah/dashboard/category_form.html"
+class WasteCategoryFormView(IndukPage):
+    template_name = "banksampah/dashboard/waste_category_form.html"
     form_class = WasteCategoryForm
 
     @cached_property
@@ -81,7 +81,7 @@ class CategoryFormView(IndukPage):
         return _("Jenis sampah disimpan.")
 
 
-class DefaultCategoriesView(KoordinatorRequiredMixin, ServiceActionView):
+class DefaultWasteCategoriesView(KoordinatorRequiredMixin, ServiceActionView):
     """Add the default waste categories that are missing, priced from today."""
 
     def perform(self, form):
@@ -101,4 +101,4 @@ class DefaultCategoriesView(KoordinatorRequiredMixin, ServiceActionView):
         ) % {"count": created}
 
     def get_success_url(self, result=None):
-        return reverse("banksampah_dashboard:price_list")
+        return reverse("banksampah_dashboard:waste_price_list")

@@ -54,7 +54,7 @@ def test_each_branch_form_redirects_with_its_message(petugas, member, pet):
     dep = deposit(member, (pet, "10"))  # Rp 30.000, 10 kg
     client = client_for(petugas)
 
-    response = client.post(BASE + "nasabah/tambah/", {"name": "Ibu Baru"})
+    response = client.post(BASE + "nasabah/baru/", {"name": "Ibu Baru"})
     new = Member.objects.get(name="Ibu Baru")
     assert response["Location"] == BASE + f"nasabah/{new.pk}/"
     assert messages_of(client, response) == [
@@ -68,7 +68,7 @@ def test_each_branch_form_redirects_with_its_message(petugas, member, pet):
     assert messages_of(client, response) == [("success", "Data nasabah disimpan.")]
 
     response = client.post(
-        BASE + f"nasabah/{member.pk}/tarik/",
+        BASE + f"nasabah/{member.pk}/penarikan/baru/",
         {"amount": "1000", "method": "tunai", "key": str(uuid.uuid4())},
     )
     withdrawal = member.withdrawals.get()
@@ -95,7 +95,7 @@ def test_each_branch_form_redirects_with_its_message(petugas, member, pet):
     assert messages_of(client, response) == [("success", "Penyesuaian stok dicatat.")]
 
     response = client.post(
-        BASE + "stok/jual/",
+        BASE + "penjualan/baru/",
         {
             "buyer_name": "Pak Darto",
             "note": "",
@@ -140,7 +140,7 @@ def test_refusals_show_on_the_page_and_change_nothing(petugas, member, pet):
             "Stok Botol plastik PET tidak cukup: tersedia 1.000, diminta 2.000.",
         ),
         (
-            BASE + "stok/jual/",
+            BASE + "penjualan/baru/",
             {
                 "buyer_name": "Pak Darto",
                 "lines-TOTAL_FORMS": "1",
@@ -174,7 +174,7 @@ def test_induk_forms_redirect_to_the_price_list_with_their_message(koordinator, 
     assert messages_of(client, response) == [("success", "Harga disimpan.")]
     category = {"group": "plastik", "unit": "kg", "order": 1, "is_active": "on"}
     response = client.post(
-        "/dasbor/induk/jenis-sampah/tambah/",
+        "/dasbor/induk/jenis-sampah/baru/",
         {"name": "Styrofoam", "slug": "styrofoam", **category},
     )
     assert response["Location"] == "/dasbor/induk/harga-sampah/"
@@ -201,16 +201,61 @@ def test_induk_forms_redirect_to_the_price_list_with_their_message(koordinator, 
 def test_form_pages_refuse_put_as_they_always_did(petugas, koordinator, member):
     before = rows()
     for client, url in [
-        (client_for(petugas), BASE + "nasabah/tambah/"),
+        (client_for(petugas), BASE + "nasabah/baru/"),
         (client_for(petugas), BASE + f"nasabah/{member.pk}/ubah/"),
-        (client_for(petugas), BASE + f"nasabah/{member.pk}/tarik/"),
-        (client_for(petugas), BASE + "timbang/"),
-        (client_for(petugas), BASE + "stok/jual/"),
+        (client_for(petugas), BASE + f"nasabah/{member.pk}/penarikan/baru/"),
+        (client_for(petugas), BASE + "setoran/baru/"),
+        (client_for(petugas), BASE + "penjualan/baru/"),
         (client_for(petugas), BASE + "stok/produksi/"),
         (client_for(petugas), BASE + "stok/penyesuaian/"),
         (client_for(koordinator), "/dasbor/induk/harga-sampah/"),
-        (client_for(koordinator), "/dasbor/induk/jenis-sampah/tambah/"),
+        (client_for(koordinator), "/dasbor/induk/jenis-sampah/baru/"),
         (client_for(koordinator), "/dasbor/induk/jenis-sampah/bawaan/"),
     ]:
         assert client.put(url, "name=Ibu+Baru").status_code == 405, url
     assert rows() == before
+
+
+def test_old_paths_redirect_permanently_keeping_method_and_query(
+    actors, petugas, member, pet
+):
+    old_to_new = [
+        (BASE + "timbang/", BASE + "setoran/baru/"),
+        (
+            BASE + f"timbang/?member={member.pk}",
+            BASE + f"setoran/baru/?member={member.pk}",
+        ),
+        (BASE + "nasabah/tambah/", BASE + "nasabah/baru/"),
+        (
+            BASE + f"nasabah/{member.pk}/tarik/",
+            BASE + f"nasabah/{member.pk}/penarikan/baru/",
+        ),
+        (BASE + "stok/jual/", BASE + "penjualan/baru/"),
+        ("/dasbor/induk/jenis-sampah/tambah/", "/dasbor/induk/jenis-sampah/baru/"),
+    ]
+    for old, new in old_to_new:
+        for name, client in actors.items():
+            for method in ("get", "post"):
+                response = getattr(client, method)(old)
+                assert (response.status_code, response["Location"]) == (308, new), (
+                    old,
+                    name,
+                    method,
+                )
+    # A weighing form still open on the old address confirms once, at the new one.
+    data = {
+        "member": member.pk,
+        "key": str(uuid.uuid4()),
+        "action": "confirm",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-category": str(pet.pk),
+        "lines-0-weight": "2",
+    }
+    response = client_for(petugas).post(BASE + "timbang/", data, follow=True)
+    deposit_ = member.deposits.get()
+    assert response.redirect_chain == [
+        (BASE + "setoran/baru/", 308),
+        (BASE + f"setoran/{deposit_.pk}/", 302),
+    ]
+    assert deposit_.total_amount == 6000
