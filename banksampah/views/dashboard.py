@@ -199,7 +199,7 @@ class DepositCreateView(BankSampahMixin, ServiceFormView):
             )
             if len(results) == 1:
                 member = results[0]
-        formset = DepositLineFormSet(prefix="lines") if member else None
+        formset = DepositLineFormSet(prefix=self.prefix) if member else None
         return self.render_to_response(
             self.get_context_data(
                 search=search,
