@@ -1,4 +1,14 @@
+"""Back-office URLs of the bank sampah.
+
+Paths are Indonesian, one word per concept (nasabah, setoran, penarikan,
+penjualan, stok, harga-sampah, jenis-sampah) and `baru/` for a new one, like
+the rest of the dashboard; names are English (`deposit_create`, ...). Paths
+that were renamed answer with a permanent redirect (308, so a POST is
+repeated at the new address too) for bookmarks and open forms.
+"""
+
 from django.urls import path
+from django.views.generic import RedirectView
 
 from .views import dashboard as views
 from .views import induk
@@ -7,27 +17,43 @@ app_name = "banksampah_dashboard"
 
 P = "<slug:posdaya>/bank-sampah/"
 
+
+def moved(new_name: str):
+    """A permanent redirect (308) to `new_name`, keeping the query string."""
+    return RedirectView.as_view(
+        pattern_name=f"{app_name}:{new_name}",
+        permanent=True,
+        preserve_request=True,
+        query_string=True,
+        http_method_names=["get", "post", "head", "options"],
+    )
+
+
 urlpatterns = [
     # Induk (koordinator) pages: literal paths before any <slug:posdaya>/.
-    path("induk/harga-sampah/", induk.PriceListView.as_view(), name="price_list"),
     path(
-        "induk/jenis-sampah/bawaan/",
-        induk.DefaultCategoriesView.as_view(),
-        name="category_defaults",
+        "induk/harga-sampah/",
+        induk.WastePriceListView.as_view(),
+        name="waste_price_list",
     ),
     path(
-        "induk/jenis-sampah/tambah/",
-        induk.CategoryFormView.as_view(),
-        name="category_create",
+        "induk/jenis-sampah/bawaan/",
+        induk.DefaultWasteCategoriesView.as_view(),
+        name="waste_category_defaults",
+    ),
+    path(
+        "induk/jenis-sampah/baru/",
+        induk.WasteCategoryFormView.as_view(),
+        name="waste_category_create",
     ),
     path(
         "induk/jenis-sampah/<int:pk>/ubah/",
-        induk.CategoryFormView.as_view(),
-        name="category_update",
+        induk.WasteCategoryFormView.as_view(),
+        name="waste_category_update",
     ),
     path(P, views.HomeView.as_view(), name="home"),
     path(P + "nasabah/", views.MemberListView.as_view(), name="member_list"),
-    path(P + "nasabah/tambah/", views.MemberCreateView.as_view(), name="member_create"),
+    path(P + "nasabah/baru/", views.MemberCreateView.as_view(), name="member_create"),
     path(
         P + "nasabah/<int:pk>/", views.MemberDetailView.as_view(), name="member_detail"
     ),
@@ -42,11 +68,11 @@ urlpatterns = [
         name="member_passbook_print",
     ),
     path(
-        P + "nasabah/<int:pk>/tarik/",
+        P + "nasabah/<int:pk>/penarikan/baru/",
         views.WithdrawalCreateView.as_view(),
         name="withdrawal_create",
     ),
-    path(P + "timbang/", views.WeighingView.as_view(), name="weighing"),
+    path(P + "setoran/baru/", views.DepositCreateView.as_view(), name="deposit_create"),
     path(
         P + "setoran/<int:pk>/",
         views.DepositReceiptView.as_view(),
@@ -54,7 +80,7 @@ urlpatterns = [
     ),
     path(
         P + "setoran/<int:pk>/batal/",
-        views.ReversalView.as_view(document="deposit"),
+        views.ReversalView.as_view(document_kind="deposit"),
         name="deposit_reverse",
     ),
     path(
@@ -64,22 +90,24 @@ urlpatterns = [
     ),
     path(
         P + "penarikan/<int:pk>/batal/",
-        views.ReversalView.as_view(document="withdrawal"),
+        views.ReversalView.as_view(document_kind="withdrawal"),
         name="withdrawal_reverse",
     ),
-    path(P + "stok/", views.StockView.as_view(), name="stock"),
-    path(P + "stok/jual/", views.SaleCreateView.as_view(), name="sale_create"),
+    path(P + "stok/", views.WasteStockView.as_view(), name="waste_stock"),
     path(
         P + "stok/produksi/",
         views.ProductionUseCreateView.as_view(),
-        name="production_create",
+        name="production_use_create",
     ),
     path(
         P + "stok/penyesuaian/",
         views.AdjustmentCreateView.as_view(),
         name="adjustment_create",
     ),
-    path(P + "penjualan/<int:pk>/", views.SaleDetailView.as_view(), name="sale_detail"),
+    path(P + "penjualan/baru/", views.SaleCreateView.as_view(), name="sale_create"),
+    path(
+        P + "penjualan/<int:pk>/", views.SaleReceiptView.as_view(), name="sale_receipt"
+    ),
     path(P + "laporan/", views.ReportView.as_view(), name="report"),
     path(
         P + "laporan/csv/",
@@ -93,4 +121,18 @@ urlpatterns = [
         {"fmt": "xlsx"},
         name="report_xlsx",
     ),
+    # Old paths, kept for bookmarks (named so the form fuzz can list them).
+    path(
+        "induk/jenis-sampah/tambah/",
+        moved("waste_category_create"),
+        name="old_waste_category_create",
+    ),
+    path(P + "nasabah/tambah/", moved("member_create"), name="old_member_create"),
+    path(
+        P + "nasabah/<int:pk>/tarik/",
+        moved("withdrawal_create"),
+        name="old_withdrawal_create",
+    ),
+    path(P + "timbang/", moved("deposit_create"), name="old_deposit_create"),
+    path(P + "stok/jual/", moved("sale_create"), name="old_sale_create"),
 ]

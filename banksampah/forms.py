@@ -1,7 +1,5 @@
 """Input shapes and messages of the bank sampah pages."""
 
-import uuid
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -12,8 +10,6 @@ from pasar.forms import PhoneField
 
 from .models import Member, ProductionUse, WasteCategory, Withdrawal
 from .services import MAX_AMOUNT, MAX_LINE_WEIGHT
-
-WEIGHT_HELP = _("Dalam satuan jenis sampah, paling banyak 3 angka di belakang koma.")
 
 
 class WeightField(forms.DecimalField):
@@ -83,7 +79,7 @@ class RupiahField(forms.IntegerField):
         return super().to_python(value)
 
 
-class CategoryChoiceField(forms.ModelChoiceField):
+class WasteCategoryChoiceField(forms.ModelChoiceField):
     """An active waste category."""
 
     def __init__(self, **kwargs):
@@ -158,8 +154,8 @@ class MemberSearchForm(forms.Form):
     )
 
 
-class WeighingLineForm(forms.Form):
-    category = CategoryChoiceField(required=False)
+class DepositLineForm(forms.Form):
+    category = WasteCategoryChoiceField(required=False)
     weight = WeightField(required=False)
 
     def clean(self):
@@ -174,7 +170,7 @@ class WeighingLineForm(forms.Form):
         return data
 
 
-class BaseWeighingFormSet(forms.BaseFormSet):
+class BaseDepositLineFormSet(forms.BaseFormSet):
     def clean(self):
         if any(self.errors):
             return
@@ -187,9 +183,9 @@ class BaseWeighingFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("Isi paling sedikit satu baris timbangan."))
 
 
-WeighingFormSet = forms.formset_factory(
-    WeighingLineForm,
-    formset=BaseWeighingFormSet,
+DepositLineFormSet = forms.formset_factory(
+    DepositLineForm,
+    formset=BaseDepositLineFormSet,
     extra=4,
     max_num=30,
     absolute_max=30,
@@ -197,16 +193,12 @@ WeighingFormSet = forms.formset_factory(
 )
 
 
-class ConfirmationKeyForm(forms.Form):
-    """The one-time key of a confirmation form (double-click protection)."""
-
-    key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
-
-
 class WithdrawalForm(forms.Form):
     amount = RupiahField(label=_("Jumlah (Rp)"), min_value=1)
     method = forms.ChoiceField(
-        label=_("Cara"), choices=Withdrawal.Method.choices, initial="tunai"
+        label=_("Cara"),
+        choices=Withdrawal.Method.choices,
+        initial=Withdrawal.Method.CASH,
     )
     note = forms.CharField(label=_("Catatan"), max_length=255, required=False)
     key = forms.UUIDField(widget=forms.HiddenInput)
@@ -233,7 +225,7 @@ class SaleForm(forms.Form):
 
 
 class SaleLineForm(forms.Form):
-    category = CategoryChoiceField(required=False)
+    category = WasteCategoryChoiceField(required=False)
     weight = WeightField(required=False)
     unit_price = RupiahField(
         label=_("Harga per satuan (Rp)"),
@@ -242,7 +234,7 @@ class SaleLineForm(forms.Form):
     )
 
 
-class BaseSaleFormSet(forms.BaseFormSet):
+class BaseSaleLineFormSet(forms.BaseFormSet):
     def clean(self):
         if any(self.errors):
             return
@@ -259,9 +251,9 @@ class BaseSaleFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("Isi paling sedikit satu baris."))
 
 
-SaleFormSet = forms.formset_factory(
+SaleLineFormSet = forms.formset_factory(
     SaleLineForm,
-    formset=BaseSaleFormSet,
+    formset=BaseSaleLineFormSet,
     extra=4,
     max_num=30,
     absolute_max=30,
@@ -270,7 +262,7 @@ SaleFormSet = forms.formset_factory(
 
 
 class ProductionUseForm(forms.Form):
-    category = CategoryChoiceField()
+    category = WasteCategoryChoiceField()
     weight = WeightField()
     product = forms.ModelChoiceField(
         label=_("Produk (pilihan)"),
@@ -291,7 +283,7 @@ class ProductionUseForm(forms.Form):
 
 
 class AdjustmentForm(forms.Form):
-    category = CategoryChoiceField()
+    category = WasteCategoryChoiceField()
     weight = WeightField(
         allow_negative=True,
         help_text=_("Positif menambah stok, negatif mengurangi (mis. -1,5)."),

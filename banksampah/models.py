@@ -15,14 +15,18 @@ from pasar.models import AppendOnlyModel, TimeStampedModel, recorded_by
 
 
 class WasteCategory(TimeStampedModel):
-    """A kind of waste the bank accepts (PET bottles, cardboard, cooking oil…)."""
+    """A jenis sampah: a kind of waste the bank accepts (PET bottles, cooking oil…).
+
+    The `group` values are stored in Indonesian (plastik, kertas, logam, kaca,
+    lainnya); the Python names are English.
+    """
 
     class Group(models.TextChoices):
-        PLASTIK = "plastik", _("Plastik")
-        KERTAS = "kertas", _("Kertas")
-        LOGAM = "logam", _("Logam")
-        KACA = "kaca", _("Kaca")
-        LAINNYA = "lainnya", _("Lainnya")
+        PLASTIC = "plastik", _("Plastik")
+        PAPER = "kertas", _("Kertas")
+        METAL = "logam", _("Logam")
+        GLASS = "kaca", _("Kaca")
+        OTHER = "lainnya", _("Lainnya")
 
     class Unit(models.TextChoices):
         KG = "kg", _("kg")
@@ -48,11 +52,11 @@ class WasteCategory(TimeStampedModel):
 
 
 class WastePrice(TimeStampedModel):
-    """Prices of one waste category from a date on, set by the koordinator.
+    """Harga sampah: prices of one waste category from a date on (koordinator).
 
-    `buy_price` is paid to the nasabah per unit; `sell_price` is what a pengepul
+    `buy_price` is paid to the member per unit; `sell_price` is what a pengepul
     (collector) is expected to pay per unit. The price in force on a day is the
-    row with the latest `valid_from` on or before that day. Weighings copy the
+    row with the latest `valid_from` on or before that day. Deposits copy the
     price onto their lines, so a later price never changes history.
     """
 
@@ -129,7 +133,7 @@ class Member(TimeStampedModel):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="nasabah",
+        related_name="member",
     )
     balance = models.BigIntegerField(_("saldo (Rp)"), default=0, editable=False)
 
@@ -160,7 +164,7 @@ class Member(TimeStampedModel):
 class Deposit(TimeStampedModel):
     """A setoran: the waste one member brought on a weighing day.
 
-    `idempotency_key` is generated when the weighing form is shown, so a retried
+    `idempotency_key` is generated when the deposit form is shown, so a retried
     or double-clicked confirmation finds the first deposit instead of crediting
     twice. A wrong deposit is never edited: a reversal entry cancels it.
     """
@@ -234,10 +238,13 @@ class DepositLine(PricedWasteLine):
 
 
 class Withdrawal(TimeStampedModel):
-    """A penarikan: money a member takes out of the savings book."""
+    """A penarikan: money a member takes out of the savings book.
+
+    `method` is stored as "tunai" (cash) or "transfer".
+    """
 
     class Method(models.TextChoices):
-        TUNAI = "tunai", _("Tunai")
+        CASH = "tunai", _("Tunai")
         TRANSFER = "transfer", _("Transfer")
 
     posdaya = models.ForeignKey(
@@ -256,7 +263,7 @@ class Withdrawal(TimeStampedModel):
     withdrawn_on = models.DateField(_("tanggal"))
     amount = models.PositiveBigIntegerField(_("jumlah (Rp)"))
     method = models.CharField(
-        _("cara"), max_length=10, choices=Method.choices, default=Method.TUNAI
+        _("cara"), max_length=10, choices=Method.choices, default=Method.CASH
     )
     note = models.CharField(_("catatan"), max_length=255, blank=True)
     by = recorded_by(_("petugas"))
@@ -277,17 +284,19 @@ class Withdrawal(TimeStampedModel):
 
 
 class SavingsEntry(AppendOnlyModel):
-    """One line of a member's savings book; never updated nor deleted.
+    """A catatan tabungan: one line of a member's savings book, never changed.
 
     `amount` is signed (credit positive, debit negative); `balance_after` is the
-    running balance. Entries of one member are written under a lock on the
-    member row, so their ids follow the order of the book.
+    running balance. A reversal entry (kind REVERSAL, stored as "correction" and
+    shown as "Koreksi") cancels a deposit or withdrawal entry it points to.
+    Entries of one member are written under a lock on the member row, so their
+    ids follow the order of the book.
     """
 
     class Kind(models.TextChoices):
         DEPOSIT = "deposit", _("Setoran")
         WITHDRAWAL = "withdrawal", _("Penarikan")
-        CORRECTION = "correction", _("Koreksi")
+        REVERSAL = "correction", _("Koreksi")
 
     member = models.ForeignKey(
         Member,
@@ -348,7 +357,7 @@ class SavingsEntry(AppendOnlyModel):
 
 
 class WasteStock(models.Model):
-    """Cached stock of one category at one POSDAYA: the sum of its movements.
+    """Stok sampah: cached stock of one category at one POSDAYA (its movements' sum).
 
     Movements lock this row, so stock can never go below zero.
     """
@@ -432,7 +441,7 @@ class PengepulSaleLine(PricedWasteLine):
 
 
 class ProductionUse(TimeStampedModel):
-    """Waste taken from stock to make crafts, optionally for one product."""
+    """Pemakaian untuk produksi: waste taken from stock to make crafts."""
 
     posdaya = models.ForeignKey(
         "posdaya.Posdaya",
@@ -453,7 +462,7 @@ class ProductionUse(TimeStampedModel):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="waste_uses",
+        related_name="production_uses",
     )
     used_on = models.DateField(_("tanggal"))
     note = models.CharField(_("catatan"), max_length=255, blank=True)
@@ -474,9 +483,9 @@ class ProductionUse(TimeStampedModel):
 
 
 class WasteStockMovement(AppendOnlyModel):
-    """One change of a POSDAYA's waste stock; never updated nor deleted.
+    """A mutasi stok sampah: one change of a POSDAYA's waste stock, never changed.
 
-    `weight` is signed: in from a setoran, out to a pengepul sale or to craft
+    `weight` is signed: in from a deposit, out to a pengepul sale or to craft
     production, or an adjustment (either sign) with a reason.
     """
 

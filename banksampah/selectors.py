@@ -4,7 +4,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+
+from pasar.money import KG_QUANTUM
 
 from .models import (
     Deposit,
@@ -69,7 +81,7 @@ def search_members(*, posdaya, query: str = "") -> QuerySet[Member]:
 
 
 def member_for_user(user) -> Member | None:
-    """Return the nasabah record linked to a signed-in user, if any."""
+    """Return the member record linked to a signed-in user, if any."""
     if not user.is_authenticated:
         return None
     return Member.objects.select_related("posdaya").filter(user=user).first()
@@ -90,7 +102,7 @@ def deposits_of(posdaya) -> QuerySet[Deposit]:
     return Deposit.objects.filter(posdaya=posdaya).annotate(
         is_reversed=Exists(
             SavingsEntry.objects.filter(
-                deposit=OuterRef("pk"), kind=SavingsEntry.Kind.CORRECTION
+                deposit=OuterRef("pk"), kind=SavingsEntry.Kind.REVERSAL
             )
         )
     )
@@ -101,7 +113,7 @@ def withdrawals_of(posdaya) -> QuerySet[Withdrawal]:
     return Withdrawal.objects.filter(posdaya=posdaya).annotate(
         is_reversed=Exists(
             SavingsEntry.objects.filter(
-                withdrawal=OuterRef("pk"), kind=SavingsEntry.Kind.CORRECTION
+                withdrawal=OuterRef("pk"), kind=SavingsEntry.Kind.REVERSAL
             )
         )
     )
@@ -112,7 +124,7 @@ def sales_of(posdaya) -> QuerySet[PengepulSale]:
     return PengepulSale.objects.filter(posdaya=posdaya)
 
 
-def stock_per_category(posdaya) -> list[WasteStock]:
+def waste_stock_per_category(posdaya) -> list[WasteStock]:
     """Return the POSDAYA's stock rows with their category, in category order."""
     return list(
         WasteStock.objects.filter(posdaya=posdaya)
@@ -121,7 +133,7 @@ def stock_per_category(posdaya) -> list[WasteStock]:
     )
 
 
-def stock_movements(posdaya) -> QuerySet[WasteStockMovement]:
+def waste_stock_movements(posdaya) -> QuerySet[WasteStockMovement]:
     """Return the POSDAYA's stock movements, newest first."""
     return (
         WasteStockMovement.objects.filter(posdaya=posdaya)
@@ -150,7 +162,7 @@ class BranchReport:
 def branch_report(
     *, posdaya, start: dt.date, end: dt.date, top: int = 10
 ) -> BranchReport:
-    """Aggregate a POSDAYA's weighings, withdrawals and sales from start to end.
+    """Aggregate a POSDAYA's deposits, withdrawals and sales from start to end.
 
     Reversed deposits and withdrawals are left out: the report shows what
     stands. Weight per category counts weighed lines; Rupiah credited is the
@@ -203,3 +215,107 @@ def branch_report(
         .order_by("-amount", "member__account_number")[:top]
     )
     return report
+
+
+# --------------------------------------------------------------------------- #
+# Checks of the cached balances against their ledgers (recompute_balances)
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class BalanceMismatch:
+    """A member whose cached balance differs from the savings entries."""
+
+    member_id: int
+    account_number: str
+    cached: int
+    entries_sum: int
+    last_balance_after: int
+
+
+@dataclass(frozen=True)
+class WasteStockMismatch:
+    """A stock row whose cached weight differs from its movements."""
+
+    stock_id: int
+    posdaya_code: str
+    category_slug: str
+    cached: Decimal
+    movements_sum: Decimal
+    last_weight_after: Decimal
+
+
+def balance_mismatches(*, chunk_size: int = 2000):
+    """Yield every member whose balance is not the sum of its entries.
+
+    Also yields one whose last running balance disagrees with that sum (the
+    ledger itself is then wrong). One query, streamed in primary-key order.
+    """
+    entries = SavingsEntry.objects.filter(member=OuterRef("pk"))
+    rows = (
+        Member.objects.annotate(
+            ledger=Coalesce(
+                Subquery(
+                    entries.order_by()
+                    .values("member")
+                    .annotate(s=Sum("amount"))
+                    .values("s")
+                ),
+                0,
+            ),
+            last=Coalesce(
+                Subquery(entries.order_by("-id").values("balance_after")[:1]), 0
+            ),
+        )
+        .order_by("pk")
+        .values_list("pk", "account_number", "balance", "ledger", "last")
+        .iterator(chunk_size=chunk_size)
+    )
+    for pk, number, cached, ledger, last in rows:
+        if cached != ledger or last != ledger:
+            yield BalanceMismatch(pk, number, cached, ledger, last)
+
+
+def waste_stock_mismatches(*, chunk_size: int = 2000):
+    """Yield every stock row whose weight is not the sum of its movements.
+
+    Also yields one whose last running weight disagrees with that sum. One
+    query, streamed in primary-key order.
+    """
+    weight = DecimalField(max_digits=14, decimal_places=3)
+    movements = WasteStockMovement.objects.filter(
+        posdaya=OuterRef("posdaya"), category=OuterRef("category")
+    )
+    rows = (
+        WasteStock.objects.annotate(
+            ledger=Coalesce(
+                Subquery(
+                    movements.order_by()
+                    .values("posdaya", "category")
+                    .annotate(s=Sum("weight"))
+                    .values("s"),
+                    output_field=weight,
+                ),
+                Decimal(0),
+                output_field=weight,
+            ),
+            last=Coalesce(
+                Subquery(
+                    movements.order_by("-id").values("weight_after")[:1],
+                    output_field=weight,
+                ),
+                Decimal(0),
+                output_field=weight,
+            ),
+        )
+        .order_by("pk")
+        .values_list(
+            "pk", "posdaya__code", "category__slug", "weight", "ledger", "last"
+        )
+        .iterator(chunk_size=chunk_size)
+    )
+    for pk, code, slug, cached, ledger, last in rows:
+        # SQLite sums decimals as floats: back to the field's three places.
+        ledger, last = ledger.quantize(KG_QUANTUM), last.quantize(KG_QUANTUM)
+        if cached != ledger or last != ledger:
+            yield WasteStockMismatch(pk, code, slug, cached, ledger, last)

@@ -2,7 +2,7 @@
 
 `build()` bulk-creates the data (balances and running balances consistent, so
 `recompute_balances` agrees); `measure(client)` times a passbook page, a
-weighing confirmation and the weekly branch report. The runner
+deposit confirmation and the weekly branch report. The runner
 (benchmarks/run.py) wires these in.
 """
 
@@ -86,7 +86,7 @@ def build(members: int = 5000, entries: int = 1_000_000) -> None:
         day = start_day + dt.timedelta(days=i * 3)
         withdrawal = i % 4 == 3
         # One member in ten has a Deposit row for each credit, linked from its
-        # ledger entry as real weighings are (the reversal checks follow it).
+        # ledger entry as real deposits are (the reversal checks follow it).
         deposits = (
             {}
             if withdrawal
@@ -160,7 +160,7 @@ def measure(client, repeat: int = 20) -> list[tuple[str, int, float, float]]:
 
     def confirm():
         response = client.post(
-            base + "timbang/",
+            base + "setoran/baru/",
             {
                 "member": member.pk,
                 "key": str(uuid.uuid4()),
@@ -180,7 +180,7 @@ def measure(client, repeat: int = 20) -> list[tuple[str, int, float, float]]:
     rows = []
     for name, fn in (
         ("passbook page (staff)", passbook),
-        ("weighing confirmation", confirm),
+        ("deposit confirmation", confirm),
         ("weekly branch report", report),
     ):
         queries, median, p95 = _time(fn, repeat)

@@ -1,4 +1,4 @@
-"""Back-office pages of the bank sampah: members, weighing, savings, stock.
+"""Back-office pages of the bank sampah: members, deposits, withdrawals, stock.
 
 Every view is scoped to `self.posdaya` (set by AreaRequiredMixin for
 Area.BANKSAMPAH) and reads objects through selectors filtered on it, so
@@ -7,31 +7,32 @@ another POSDAYA's member, deposit or withdrawal is a 404.
 
 import uuid
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from pasar.dates import this_week
 from pasar.forms import DateRangeForm
 from pasar.money import format_rupiah
+from pasar.views import ServiceFormView
 from posdaya.permissions import Area, AreaRequiredMixin
 from posdaya.views import DashboardMixin
 
 from .. import selectors, services
 from ..forms import (
     AdjustmentForm,
+    DepositLineFormSet,
     MemberForm,
     MemberSearchForm,
     ProductionUseForm,
     ReversalForm,
     SaleForm,
-    SaleFormSet,
-    WeighingFormSet,
+    SaleLineFormSet,
     WithdrawalForm,
 )
 from ..models import SavingsEntry
@@ -44,6 +45,8 @@ class BankSampahMixin(AreaRequiredMixin, DashboardMixin):
     """Petugas and pengelola of the POSDAYA in the URL; koordinator everywhere."""
 
     area = Area.BANKSAMPAH
+    # FormView would also take PUT as a POST; these pages never did (405).
+    http_method_names = ["get", "post", "head", "options"]
 
     def url(self, name, *args):
         return reverse(f"banksampah_dashboard:{name}", args=[self.posdaya.slug, *args])
@@ -88,48 +91,47 @@ class MemberListView(BankSampahMixin, TemplateView):
         return context
 
 
-class MemberCreateView(BankSampahMixin, TemplateView):
+class MemberCreateView(BankSampahMixin, ServiceFormView):
     template_name = "banksampah/dashboard/member_form.html"
+    form_class = MemberForm
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.setdefault("form", MemberForm())
-        return context
+    def perform(self, form):
+        return services.register_member(posdaya=self.posdaya, **form.cleaned_data)
 
-    def post(self, request, *args, **kwargs):
-        form = MemberForm(request.POST)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        member = services.register_member(posdaya=self.posdaya, **form.cleaned_data)
-        messages.success(
-            request,
-            _("Nasabah %(name)s terdaftar dengan nomor %(number)s.")
-            % {"name": member.name, "number": member.account_number},
-        )
-        return redirect(self.url("member_detail", member.pk))
+    def get_success_message(self, member):
+        return _("Nasabah %(name)s terdaftar dengan nomor %(number)s.") % {
+            "name": member.name,
+            "number": member.account_number,
+        }
+
+    def get_success_url(self, member):
+        return self.url("member_detail", member.pk)
 
 
-class MemberUpdateView(BankSampahMixin, TemplateView):
+class MemberUpdateView(BankSampahMixin, ServiceFormView):
     template_name = "banksampah/dashboard/member_form.html"
+    form_class = MemberForm
+
+    @cached_property
+    def member(self):
+        return self.member_or_404(self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.member}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["member"] = self.member
-        context.setdefault("form", MemberForm(instance=self.member))
         return context
 
-    def get(self, request, *args, **kwargs):
-        self.member = self.member_or_404(kwargs["pk"])
-        return super().get(request, *args, **kwargs)
+    def perform(self, form):
+        return services.update_member(member=self.member, **form.cleaned_data)
 
-    def post(self, request, *args, **kwargs):
-        self.member = self.member_or_404(kwargs["pk"])
-        form = MemberForm(request.POST, instance=self.member)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        services.update_member(member=self.member, **form.cleaned_data)
-        messages.success(request, _("Data nasabah disimpan."))
-        return redirect(self.url("member_detail", self.member.pk))
+    def get_success_message(self, member):
+        return _("Data nasabah disimpan.")
+
+    def get_success_url(self, member):
+        return self.url("member_detail", member.pk)
 
 
 class MemberDetailView(BankSampahMixin, TemplateView):
@@ -159,10 +161,20 @@ class MemberPassbookPrintView(BankSampahMixin, TemplateView):
         return context
 
 
-class WeighingView(BankSampahMixin, TemplateView):
-    """The Saturday screen: find a member, enter lines, preview, confirm."""
+class DepositCreateView(BankSampahMixin, ServiceFormView):
+    """The Saturday screen: find a member, enter lines, preview, confirm.
 
-    template_name = "banksampah/dashboard/weighing.html"
+    Only the confirmation is the form → service → redirect of ServiceFormView
+    (`perform` records the deposit). The rest stays explicit: GET is a member
+    search that shows the lines only once a member is chosen, each showing
+    with a fresh one-time key; a POST first checks that key (a stale form is
+    shown again with a new one, nothing validated); and "Hitung" previews the
+    priced lines without writing anything.
+    """
+
+    template_name = "banksampah/dashboard/deposit_form.html"
+    form_class = DepositLineFormSet
+    prefix = "lines"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -187,54 +199,84 @@ class WeighingView(BankSampahMixin, TemplateView):
             )
             if len(results) == 1:
                 member = results[0]
+        formset = DepositLineFormSet(prefix=self.prefix) if member else None
         return self.render_to_response(
             self.get_context_data(
                 search=search,
                 query=query,
                 results=results,
                 member=member,
-                formset=WeighingFormSet(prefix="lines") if member else None,
+                form=formset,
+                formset=formset,
                 key=uuid.uuid4(),
             )
         )
 
     def post(self, request, *args, **kwargs):
         try:
-            member = self.member_or_404(int(request.POST.get("member", "")))
+            self.member = self.member_or_404(int(request.POST.get("member", "")))
         except ValueError:
             raise Http404 from None
-        formset = WeighingFormSet(request.POST, prefix="lines")
+        try:
+            self.key = uuid.UUID(request.POST.get("key", ""))
+        except ValueError:
+            return self.render(
+                self.get_form(),
+                key=uuid.uuid4(),
+                error=_("Formulir kedaluwarsa. Periksa baris lalu konfirmasi lagi."),
+            )
+        return super().post(request, *args, **kwargs)
+
+    def get_initial(self):
+        return None  # a formset's initial data is a list, and there is none
+
+    def render(self, formset, **context):
+        """Show the lines of `self.member` again (with `error` or `preview`)."""
         context = {
             "search": MemberSearchForm(),
-            "member": member,
+            "member": self.member,
+            "form": formset,
             "formset": formset,
-            "key": request.POST.get("key", ""),
+            "key": self.request.POST.get("key", ""),
+            **context,
         }
+        return self.render_to_response(self.get_context_data(**context))
+
+    def lines(self, formset):
+        return [WeighedLine(category=c, weight=w) for c, w in formset.lines]
+
+    def form_valid(self, formset):
+        if self.request.POST.get("action") == "confirm":
+            return super().form_valid(formset)
         try:
-            key = uuid.UUID(request.POST.get("key", ""))
-        except ValueError:
-            context["key"] = uuid.uuid4()
-            context["error"] = _(
-                "Formulir kedaluwarsa. Periksa baris lalu konfirmasi lagi."
-            )
-            return self.render_to_response(self.get_context_data(**context))
-        if not formset.is_valid():
-            return self.render_to_response(self.get_context_data(**context))
-        lines = [WeighedLine(category=c, weight=w) for c, w in formset.lines]
-        try:
-            if request.POST.get("action") != "confirm":
-                context["preview"] = services.price_lines(
-                    lines=lines, on_date=timezone.localdate()
-                )
-                context["preview_total"] = sum(li.amount for li in context["preview"])
-                return self.render_to_response(self.get_context_data(**context))
-            deposit = services.record_deposit(
-                member=member, lines=lines, by=request.user, idempotency_key=key
+            preview = services.price_lines(
+                lines=self.lines(formset), on_date=timezone.localdate()
             )
         except BankSampahError as error:
-            context["error"] = error.message
-            return self.render_to_response(self.get_context_data(**context))
-        return redirect(self.url("deposit_receipt", deposit.pk))
+            return self.service_refused(formset, error)
+        return self.render(
+            formset,
+            preview=preview,
+            preview_total=sum(line.amount for line in preview),
+        )
+
+    def form_invalid(self, formset):
+        return self.render(formset)
+
+    def service_refused(self, formset, error):
+        # Shown above the lines (a formset has no place for a form-wide error).
+        return self.render(formset, error=error.message)
+
+    def perform(self, formset):
+        return services.record_deposit(
+            member=self.member,
+            lines=self.lines(formset),
+            by=self.request.user,
+            idempotency_key=self.key,
+        )
+
+    def get_success_url(self, deposit):
+        return self.url("deposit_receipt", deposit.pk)
 
 
 class DepositReceiptView(BankSampahMixin, TemplateView):
@@ -261,41 +303,40 @@ class DepositReceiptView(BankSampahMixin, TemplateView):
             "account": deposit.member.account_number,
             "balance": format_rupiah(context["balance_after"] or 0),
         }
-        context["back_url"] = self.url("weighing")
+        context["back_url"] = self.url("deposit_create")
         return context
 
 
-class WithdrawalCreateView(BankSampahMixin, TemplateView):
+class WithdrawalCreateView(BankSampahMixin, ServiceFormView):
     template_name = "banksampah/dashboard/withdrawal_form.html"
+    form_class = WithdrawalForm
+
+    @cached_property
+    def member(self):
+        return self.member_or_404(self.kwargs["pk"])
+
+    def get_initial(self):
+        # A fresh one-time key each time the form is shown (a double click or
+        # a retried request finds the first withdrawal).
+        return {"key": uuid.uuid4()}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["member"] = self.member
-        context.setdefault("form", WithdrawalForm(initial={"key": uuid.uuid4()}))
         return context
 
-    def get(self, request, *args, **kwargs):
-        self.member = self.member_or_404(kwargs["pk"])
-        return super().get(request, *args, **kwargs)
+    def perform(self, form):
+        return services.record_withdrawal(
+            member=self.member,
+            amount=form.cleaned_data["amount"],
+            method=form.cleaned_data["method"],
+            note=form.cleaned_data["note"],
+            by=self.request.user,
+            idempotency_key=form.cleaned_data["key"],
+        )
 
-    def post(self, request, *args, **kwargs):
-        self.member = self.member_or_404(kwargs["pk"])
-        form = WithdrawalForm(request.POST)
-        if form.is_valid():
-            try:
-                withdrawal = services.record_withdrawal(
-                    member=self.member,
-                    amount=form.cleaned_data["amount"],
-                    method=form.cleaned_data["method"],
-                    note=form.cleaned_data["note"],
-                    by=request.user,
-                    idempotency_key=form.cleaned_data["key"],
-                )
-            except BankSampahError as error:
-                form.add_error(None, error.message)
-            else:
-                return redirect(self.url("withdrawal_receipt", withdrawal.pk))
-        return self.render_to_response(self.get_context_data(form=form))
+    def get_success_url(self, withdrawal):
+        return self.url("withdrawal_receipt", withdrawal.pk)
 
 
 class WithdrawalReceiptView(BankSampahMixin, TemplateView):
@@ -325,14 +366,16 @@ class WithdrawalReceiptView(BankSampahMixin, TemplateView):
         return context
 
 
-class ReversalView(BankSampahMixin, TemplateView):
+class ReversalView(BankSampahMixin, ServiceFormView):
     """Cancel a deposit or a withdrawal with a reason (a linked correction)."""
 
     template_name = "banksampah/dashboard/reversal_form.html"
-    document = "deposit"
+    form_class = ReversalForm
+    document_kind = "deposit"
 
-    def get_document(self):
-        if self.document == "deposit":
+    @cached_property
+    def document(self):
+        if self.document_kind == "deposit":
             queryset = selectors.deposits_of(self.posdaya)
         else:
             queryset = selectors.withdrawals_of(self.posdaya)
@@ -342,85 +385,90 @@ class ReversalView(BankSampahMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["document"] = self.object
-        context["document_kind"] = self.document
-        context.setdefault("form", ReversalForm())
+        context["document"] = self.document
+        context["document_kind"] = self.document_kind
         return context
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_document()
-        return super().get(request, *args, **kwargs)
+    def perform(self, form):
+        reverse_document = (
+            services.reverse_deposit
+            if self.document_kind == "deposit"
+            else services.reverse_withdrawal
+        )
+        return reverse_document(
+            **{self.document_kind: self.document},
+            reason=form.cleaned_data["reason"],
+            by=self.request.user,
+        )
 
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_document()
-        form = ReversalForm(request.POST)
-        if form.is_valid():
-            reverse_fn = (
-                services.reverse_deposit
-                if self.document == "deposit"
-                else services.reverse_withdrawal
-            )
-            try:
-                reverse_fn(
-                    **{self.document: self.object},
-                    reason=form.cleaned_data["reason"],
-                    by=request.user,
-                )
-            except BankSampahError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("Koreksi dicatat."))
-                return redirect(self.url("member_detail", self.object.member_id))
-        return self.render_to_response(self.get_context_data(form=form))
+    def get_success_message(self, correction):
+        return _("Koreksi dicatat.")
+
+    def get_success_url(self, correction):
+        return self.url("member_detail", self.document.member_id)
 
 
-class StockView(BankSampahMixin, TemplateView):
-    template_name = "banksampah/dashboard/stock.html"
+class WasteStockView(BankSampahMixin, TemplateView):
+    template_name = "banksampah/dashboard/waste_stock.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["stock"] = selectors.stock_per_category(self.posdaya)
-        context["page_obj"] = self.page(selectors.stock_movements(self.posdaya), 50)
+        context["stock"] = selectors.waste_stock_per_category(self.posdaya)
+        context["page_obj"] = self.page(
+            selectors.waste_stock_movements(self.posdaya), 50
+        )
         context["sales"] = selectors.sales_of(self.posdaya)[:10]
         return context
 
 
-class SaleCreateView(BankSampahMixin, TemplateView):
+class SaleCreateView(BankSampahMixin, ServiceFormView):
+    """The buyer (a form) and the lines (a formset) of one pengepul sale."""
+
     template_name = "banksampah/dashboard/sale_form.html"
+    form_class = SaleForm
+    error = None
+
+    @cached_property
+    def formset(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return SaleLineFormSet(data, prefix="lines")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", SaleForm())
-        context.setdefault("formset", SaleFormSet(prefix="lines"))
-        context["stock"] = selectors.stock_per_category(self.posdaya)
+        context["formset"] = self.formset
+        context["error"] = self.error
+        context["stock"] = selectors.waste_stock_per_category(self.posdaya)
         return context
 
     def post(self, request, *args, **kwargs):
-        form = SaleForm(request.POST)
-        formset = SaleFormSet(request.POST, prefix="lines")
-        error = None
-        if form.is_valid() and formset.is_valid():
-            try:
-                sale = services.record_sale(
-                    posdaya=self.posdaya,
-                    buyer_name=form.cleaned_data["buyer_name"],
-                    note=form.cleaned_data["note"],
-                    lines=[
-                        SaleLine(category=c, weight=w, unit_price=p)
-                        for c, w, p in formset.lines
-                    ],
-                    by=request.user,
-                )
-            except BankSampahError as exc:
-                error = exc.message
-            else:
-                return redirect(self.url("sale_detail", sale.pk))
-        return self.render_to_response(
-            self.get_context_data(form=form, formset=formset, error=error)
+        form = self.get_form()
+        # The lines are checked only once the buyer is (as they always were).
+        if form.is_valid() and self.formset.is_valid():
+            return self.form_valid(form)
+        return self.form_invalid(form)
+
+    def perform(self, form):
+        return services.record_sale(
+            posdaya=self.posdaya,
+            buyer_name=form.cleaned_data["buyer_name"],
+            note=form.cleaned_data["note"],
+            lines=[
+                SaleLine(category=c, weight=w, unit_price=p)
+                for c, w, p in self.formset.lines
+            ],
+            by=self.request.user,
         )
 
+    def service_refused(self, form, error):
+        # Shown above the form: a refusal concerns the lines as much as the buyer.
+        self.error = error.message
+        return self.form_invalid(form)
 
-class SaleDetailView(BankSampahMixin, TemplateView):
+    def get_success_url(self, sale):
+        return self.url("sale_receipt", sale.pk)
+
+
+class SaleReceiptView(BankSampahMixin, TemplateView):
     template_name = "banksampah/sale_receipt.html"
 
     def get_context_data(self, **kwargs):
@@ -428,56 +476,53 @@ class SaleDetailView(BankSampahMixin, TemplateView):
         sale = get_object_or_404(selectors.sales_of(self.posdaya), pk=kwargs["pk"])
         context["sale"] = sale
         context["lines"] = sale.lines.select_related("category")
-        context["back_url"] = self.url("stock")
+        context["back_url"] = self.url("waste_stock")
         return context
 
 
-class ProductionUseCreateView(BankSampahMixin, TemplateView):
-    template_name = "banksampah/dashboard/stock_form.html"
+class ProductionUseCreateView(BankSampahMixin, ServiceFormView):
+    template_name = "banksampah/dashboard/waste_stock_form.html"
+    form_class = ProductionUseForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "posdaya": self.posdaya}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", ProductionUseForm(posdaya=self.posdaya))
         context["title"] = _("Pemakaian untuk produksi")
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = ProductionUseForm(request.POST, posdaya=self.posdaya)
-        if form.is_valid():
-            try:
-                services.record_production_use(
-                    posdaya=self.posdaya, by=request.user, **form.cleaned_data
-                )
-            except BankSampahError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("Pemakaian untuk produksi dicatat."))
-                return redirect(self.url("stock"))
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form):
+        return services.record_production_use(
+            posdaya=self.posdaya, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_message(self, use):
+        return _("Pemakaian untuk produksi dicatat.")
+
+    def get_success_url(self, use):
+        return self.url("waste_stock")
 
 
-class AdjustmentCreateView(BankSampahMixin, TemplateView):
-    template_name = "banksampah/dashboard/stock_form.html"
+class AdjustmentCreateView(BankSampahMixin, ServiceFormView):
+    template_name = "banksampah/dashboard/waste_stock_form.html"
+    form_class = AdjustmentForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", AdjustmentForm())
         context["title"] = _("Penyesuaian stok")
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = AdjustmentForm(request.POST)
-        if form.is_valid():
-            try:
-                services.adjust_waste_stock(
-                    posdaya=self.posdaya, by=request.user, **form.cleaned_data
-                )
-            except BankSampahError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("Penyesuaian stok dicatat."))
-                return redirect(self.url("stock"))
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form):
+        return services.adjust_waste_stock(
+            posdaya=self.posdaya, by=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_message(self, movement):
+        return _("Penyesuaian stok dicatat.")
+
+    def get_success_url(self, movement):
+        return self.url("waste_stock")
 
 
 class ReportView(BankSampahMixin, TemplateView):

@@ -1,26 +1,37 @@
 """Koordinator pages: the waste price list and the waste categories."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views import View
-from django.views.generic import TemplateView
 
+from pasar.views import ServiceActionView, ServiceFormView
 from posdaya.permissions import KoordinatorRequiredMixin
 from posdaya.views import DashboardMixin
 
 from .. import selectors, services
 from ..forms import WasteCategoryForm, WastePriceForm
 from ..models import WasteCategory
-from ..services import BankSampahError
 
 
-class PriceListView(KoordinatorRequiredMixin, DashboardMixin, TemplateView):
+class IndukPage(KoordinatorRequiredMixin, DashboardMixin, ServiceFormView):
+    """A koordinator's form page that goes back to the price list."""
+
+    # FormView would also take PUT as a POST; these pages never did (405).
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_success_url(self, result=None):
+        return reverse("banksampah_dashboard:waste_price_list")
+
+
+class WastePriceListView(IndukPage):
     """Prices in force today, the history, and a form for a dated price."""
 
-    template_name = "banksampah/dashboard/price_list.html"
+    template_name = "banksampah/dashboard/waste_price_list.html"
+    form_class = WastePriceForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -33,71 +44,61 @@ class PriceListView(KoordinatorRequiredMixin, DashboardMixin, TemplateView):
         ]
         context["history"] = selectors.price_history()[:200]
         context["missing_defaults"] = services.missing_default_waste_categories()
-        context.setdefault("form", WastePriceForm())
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = WastePriceForm(request.POST)
-        if form.is_valid():
-            try:
-                services.set_waste_price(by=request.user, **form.cleaned_data)
-            except BankSampahError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("Harga disimpan."))
-                return redirect("banksampah_dashboard:price_list")
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form):
+        return services.set_waste_price(by=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self, price):
+        return _("Harga disimpan.")
 
 
-class CategoryFormView(KoordinatorRequiredMixin, DashboardMixin, TemplateView):
-    template_name = "banksampah/dashboard/category_form.html"
+class WasteCategoryFormView(IndukPage):
+    template_name = "banksampah/dashboard/waste_category_form.html"
+    form_class = WasteCategoryForm
 
-    def get_object(self):
+    @cached_property
+    def category(self):
+        """The category to change, looked up after the koordinator check."""
         if "pk" in self.kwargs:
             return get_object_or_404(WasteCategory, pk=self.kwargs["pk"])
         return None
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.category}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["category"] = self.object
-        context.setdefault("form", WasteCategoryForm(instance=self.object))
+        context["category"] = self.category
         return context
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        form = WasteCategoryForm(request.POST, instance=self.object)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        services.save_waste_category(
-            category=self.object, by=request.user, **form.cleaned_data
+    def perform(self, form):
+        return services.save_waste_category(
+            category=self.category, by=self.request.user, **form.cleaned_data
         )
-        messages.success(request, _("Jenis sampah disimpan."))
-        return redirect("banksampah_dashboard:price_list")
+
+    def get_success_message(self, category):
+        return _("Jenis sampah disimpan.")
 
 
-class DefaultCategoriesView(KoordinatorRequiredMixin, View):
+class DefaultWasteCategoriesView(KoordinatorRequiredMixin, ServiceActionView):
     """Add the default waste categories that are missing, priced from today."""
 
-    http_method_names = ["post"]
-
-    def post(self, request):
-        created = services.add_default_waste_categories(
-            by=request.user, valid_from=timezone.localdate()
+    def perform(self, form):
+        return services.add_default_waste_categories(
+            by=self.request.user, valid_from=timezone.localdate()
         )
-        if created:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)s jenis sampah bawaan ditambahkan beserta harganya.",
-                    "%(count)s jenis sampah bawaan ditambahkan beserta harganya.",
-                    created,
-                )
-                % {"count": created},
-            )
-        else:
-            messages.info(request, _("Semua jenis sampah bawaan sudah ada."))
-        return redirect("banksampah_dashboard:price_list")
+
+    def get_success_message(self, created):
+        if not created:
+            # Nothing was missing: said as information, not as a success.
+            messages.info(self.request, _("Semua jenis sampah bawaan sudah ada."))
+            return ""
+        return ngettext(
+            "%(count)s jenis sampah bawaan ditambahkan beserta harganya.",
+            "%(count)s jenis sampah bawaan ditambahkan beserta harganya.",
+            created,
+        ) % {"count": created}
+
+    def get_success_url(self, result=None):
+        return reverse("banksampah_dashboard:waste_price_list")

@@ -1,4 +1,4 @@
-"""The nasabah's own savings book at /tabungan/."""
+"""The member's own savings book at /tabungan/."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
@@ -8,7 +8,7 @@ from .. import selectors
 
 
 class PassbookView(LoginRequiredMixin, TemplateView):
-    """Balance and entries of the signed-in nasabah; a friendly page otherwise."""
+    """Balance and entries of the signed-in member; a friendly page otherwise."""
 
     template_name = "banksampah/passbook.html"
     page_size = 25

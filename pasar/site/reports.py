@@ -72,7 +72,7 @@ def standing_deposits(*, start: dt.date, end: dt.date, posdaya: Posdaya | None =
     ).exclude(
         Exists(
             SavingsEntry.objects.filter(
-                deposit=OuterRef("pk"), kind=SavingsEntry.Kind.CORRECTION
+                deposit=OuterRef("pk"), kind=SavingsEntry.Kind.REVERSAL
             )
         )
     )

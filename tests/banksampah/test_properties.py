@@ -1,7 +1,12 @@
-"""Property tests: random deposits, withdrawals and corrections keep the book right."""
+"""Property tests: random deposits, withdrawals and reversals keep the book right.
+
+A plain model of the book (a list of amounts and running balances, and the
+stock in kg) says which operation must be refused and what every balance must
+be; the services must agree with it exactly.
+"""
 
 import uuid
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.db.models import Sum
@@ -16,7 +21,7 @@ from banksampah.services import (
     record_withdrawal,
     reverse_entry,
 )
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, PosdayaFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +43,52 @@ def book_state(member):
     return (
         member.balance,
         SavingsEntry.objects.filter(member=member).count(),
-        list(WasteStock.objects.values_list("weight", flat=True)),
+        list(
+            WasteStock.objects.filter(posdaya=member.posdaya).values_list(
+                "weight", flat=True
+            )
+        ),
     )
+
+
+class Book:
+    """What the savings book and the stock must hold (PET at Rp 3.000/kg)."""
+
+    def __init__(self):
+        self.entries = []  # [kind, amount, balance_after, weight, reversed]
+        self.stock = None  # no stock row before the first deposit
+
+    @property
+    def balance(self):
+        return self.entries[-1][2] if self.entries else 0
+
+    def append(self, kind, amount, weight=Decimal(0)):
+        self.entries.append([kind, amount, self.balance + amount, weight, False])
+
+    def deposit(self, weight):
+        if weight <= 0:
+            return False
+        amount = int((weight * 3000).quantize(Decimal(1), ROUND_HALF_UP))
+        self.append("deposit", amount, weight)
+        self.stock = (self.stock or Decimal(0)) + weight
+        return True
+
+    def withdraw(self, amount):
+        if amount <= 0 or amount > self.balance:
+            return False
+        self.append("withdrawal", -amount)
+        return True
+
+    def reverse(self, index):
+        entry = self.entries[index]
+        kind, amount, _after, weight, done = entry
+        if kind == "correction" or done or self.balance - amount < 0:
+            return False
+        entry[4] = True
+        self.append("correction", -amount)
+        if kind == "deposit":
+            self.stock -= weight
+        return True
 
 
 @settings(
@@ -48,12 +97,15 @@ def book_state(member):
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(ops=operations)
-def test_random_operations_keep_balance_equal_to_the_entries(posdaya, pet, ops):
-    member = MemberFactory(posdaya=posdaya)
+def test_random_operations_keep_balance_equal_to_the_entries(pet, ops):
+    # A POSDAYA per example: its stock row starts empty like the book.
+    member = MemberFactory(posdaya=PosdayaFactory())
+    book = Book()
     for op, value in ops:
         before = book_state(member)
         try:
             if op == "deposit":
+                expected = book.deposit(value)
                 record_deposit(
                     member=member,
                     lines=[WeighedLine(category=pet, weight=value)],
@@ -61,6 +113,7 @@ def test_random_operations_keep_balance_equal_to_the_entries(posdaya, pet, ops):
                     idempotency_key=uuid.uuid4(),
                 )
             elif op == "withdraw":
+                expected = book.withdraw(value)
                 record_withdrawal(member=member, amount=value, by=None)
             else:
                 entries = list(
@@ -68,17 +121,30 @@ def test_random_operations_keep_balance_equal_to_the_entries(posdaya, pet, ops):
                 )
                 if not entries:
                     continue
+                expected = book.reverse(value % len(entries))
                 entry = entries[value % len(entries)]
                 reverse_entry(entry=entry, reason="uji", by=None)
         except BankSampahError:
+            assert not expected, (op, value, "refused, the model accepts it")
             assert book_state(member) == before, "a refused operation changed data"
+        else:
+            assert expected, (op, value, "accepted, the model refuses it")
         entries = SavingsEntry.objects.filter(member=member).order_by("id")
         total = entries.aggregate(total=Sum("amount"))["total"] or 0
         member.refresh_from_db()
-        assert member.balance >= 0
+        assert member.balance == book.balance
         assert member.balance == total
         running = 0
         for entry in entries:
             running += entry.amount
-            assert entry.balance_after == running >= 0
+            assert entry.balance_after == running
+        assert list(entries.values_list("kind", "amount", "balance_after")) == [
+            (kind, amount, after) for kind, amount, after, _w, _r in book.entries
+        ]
         assert Member.objects.get(pk=member.pk).balance == running
+        stock = list(
+            WasteStock.objects.filter(posdaya=member.posdaya).values_list(
+                "weight", flat=True
+            )
+        )
+        assert stock == ([] if book.stock is None else [book.stock])

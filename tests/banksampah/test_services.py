@@ -1,4 +1,4 @@
-"""Weighing, withdrawal, reversal, stock: the services and their invariants."""
+"""Deposits, withdrawals, reversals, stock: the services and their invariants."""
 
 import datetime as dt
 import uuid
@@ -336,7 +336,7 @@ def test_member_form_links_an_account_for_the_passbook(posdaya, petugas, client)
 
     siti = UserFactory(username="siti", email="siti@contoh.id")
     staff = client_for(petugas)
-    url = f"/dasbor/{posdaya.slug}/bank-sampah/nasabah/tambah/"
+    url = f"/dasbor/{posdaya.slug}/bank-sampah/nasabah/baru/"
     base = {"name": "Ibu Siti", "whatsapp": "", "address": "", "rt": "", "rw": ""}
     response = staff.post(url, {**base, "user": "tidak-ada"})
     assert "Akun tidak-ada tidak ditemukan" in response.content.decode()

@@ -19,6 +19,19 @@ EXEMPT = {
     ),
     "account_confirm_reauthentication_code": "Login by code is off; allauth's view.",
     "account_confirm_login_code": "Login by code is off; allauth's view.",
+    **{
+        f"banksampah_dashboard:old_{name}": (
+            "An old bank sampah path: a permanent redirect (308) to the fuzzed "
+            "form, writing nothing itself."
+        )
+        for name in (
+            "deposit_create",
+            "member_create",
+            "withdrawal_create",
+            "sale_create",
+            "waste_category_create",
+        )
+    },
 }
 # Function views (no class to read methods from) known to answer GET only.
 GET_ONLY_FUNCTIONS = {
@@ -136,31 +149,39 @@ DASHBOARD_URLS = {
         "/dasbor/bahagia/pesanan/{w.suborder.pk}/retur/"
     ),
     # bank sampah
-    "banksampah_dashboard:price_list": _p("/dasbor/induk/harga-sampah/"),
-    "banksampah_dashboard:category_create": _p("/dasbor/induk/jenis-sampah/tambah/"),
-    "banksampah_dashboard:category_defaults": _p("/dasbor/induk/jenis-sampah/bawaan/"),
-    "banksampah_dashboard:category_update": _p(
+    "banksampah_dashboard:waste_price_list": _p("/dasbor/induk/harga-sampah/"),
+    "banksampah_dashboard:waste_category_create": _p(
+        "/dasbor/induk/jenis-sampah/baru/"
+    ),
+    "banksampah_dashboard:waste_category_defaults": _p(
+        "/dasbor/induk/jenis-sampah/bawaan/"
+    ),
+    "banksampah_dashboard:waste_category_update": _p(
         "/dasbor/induk/jenis-sampah/{w.waste.pk}/ubah/"
     ),
     "banksampah_dashboard:member_list": _p("/dasbor/bahagia/bank-sampah/nasabah/"),
     "banksampah_dashboard:member_create": _p(
-        "/dasbor/bahagia/bank-sampah/nasabah/tambah/"
+        "/dasbor/bahagia/bank-sampah/nasabah/baru/"
     ),
     "banksampah_dashboard:member_update": _p(
         "/dasbor/bahagia/bank-sampah/nasabah/{w.member.pk}/ubah/"
     ),
     "banksampah_dashboard:withdrawal_create": _p(
-        "/dasbor/bahagia/bank-sampah/nasabah/{w.member.pk}/tarik/"
+        "/dasbor/bahagia/bank-sampah/nasabah/{w.member.pk}/penarikan/baru/"
     ),
-    "banksampah_dashboard:weighing": _p("/dasbor/bahagia/bank-sampah/timbang/"),
+    "banksampah_dashboard:deposit_create": _p(
+        "/dasbor/bahagia/bank-sampah/setoran/baru/"
+    ),
     "banksampah_dashboard:deposit_reverse": _p(
         "/dasbor/bahagia/bank-sampah/setoran/{w.deposit.pk}/batal/"
     ),
     "banksampah_dashboard:withdrawal_reverse": _p(
         "/dasbor/bahagia/bank-sampah/penarikan/{w.withdrawal.pk}/batal/"
     ),
-    "banksampah_dashboard:sale_create": _p("/dasbor/bahagia/bank-sampah/stok/jual/"),
-    "banksampah_dashboard:production_create": _p(
+    "banksampah_dashboard:sale_create": _p(
+        "/dasbor/bahagia/bank-sampah/penjualan/baru/"
+    ),
+    "banksampah_dashboard:production_use_create": _p(
         "/dasbor/bahagia/bank-sampah/stok/produksi/"
     ),
     "banksampah_dashboard:adjustment_create": _p(
@@ -327,18 +348,18 @@ DASHBOARD_TARGETS = [
     Target("orders_dashboard:suborder_refund", "koordinator", ("reason",)),
     # bank sampah
     Target(
-        "banksampah_dashboard:price_list",
+        "banksampah_dashboard:waste_price_list",
         "koordinator",
         ("category", "valid_from", "buy_price", "sell_price"),
     ),
-    Target("banksampah_dashboard:category_defaults", "koordinator", ()),
+    Target("banksampah_dashboard:waste_category_defaults", "koordinator", ()),
     Target(
-        "banksampah_dashboard:category_create",
+        "banksampah_dashboard:waste_category_create",
         "koordinator",
         ("name", "slug", "group", "unit", "order", "is_active"),
     ),
     Target(
-        "banksampah_dashboard:category_update",
+        "banksampah_dashboard:waste_category_update",
         "koordinator",
         ("name", "slug", "group", "unit", "order", "is_active"),
     ),
@@ -359,7 +380,7 @@ DASHBOARD_TARGETS = [
         ("amount", "method", "note", "key"),
     ),
     Target(
-        "banksampah_dashboard:weighing",
+        "banksampah_dashboard:deposit_create",
         "petugas",
         ("member", "key", "action", *WEIGHING_LINES),
     ),
@@ -371,7 +392,7 @@ DASHBOARD_TARGETS = [
         ("buyer_name", "note", "lines-0-unit_price", *WEIGHING_LINES),
     ),
     Target(
-        "banksampah_dashboard:production_create",
+        "banksampah_dashboard:production_use_create",
         "petugas",
         ("category", "weight", "product", "note"),
     ),

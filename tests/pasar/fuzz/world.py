@@ -75,7 +75,7 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
         idempotency_key=uuid.uuid4(),
     )
     withdrawal = record_withdrawal(
-        member=member, amount=5000, method=Withdrawal.Method.TUNAI, by=petugas
+        member=member, amount=5000, method=Withdrawal.Method.CASH, by=petugas
     )
 
     def order(payment, delivery="ambil", zone=None):

@@ -1,4 +1,4 @@
-"""The weighing screen, withdrawals through the UI, and exact query counts."""
+"""The deposit screen, withdrawals through the UI, and exact query counts."""
 
 import re
 import uuid
@@ -12,7 +12,7 @@ from .conftest import deposit
 
 pytestmark = pytest.mark.django_db
 
-URL = "/dasbor/bahagia/bank-sampah/timbang/"
+URL = "/dasbor/bahagia/bank-sampah/setoran/baru/"
 
 
 def lines(*pairs):
@@ -141,7 +141,7 @@ def test_unknown_category_empty_form_bad_key_inactive_member(petugas, member, pe
 def test_withdrawal_form_refuses_above_balance_and_bad_amounts(petugas, member, pet):
     deposit(member, (pet, "2"))
     client = client_for(petugas)
-    url = f"/dasbor/bahagia/bank-sampah/nasabah/{member.pk}/tarik/"
+    url = f"/dasbor/bahagia/bank-sampah/nasabah/{member.pk}/penarikan/baru/"
     for amount, message in [
         ("6001", "Saldo tidak cukup: saldo Rp 6.000, diminta Rp 6.001."),
         ("0", "Jumlah penarikan harus lebih dari Rp 0."),
@@ -178,7 +178,7 @@ def test_passbook_page_query_count(django_assert_num_queries, shopper, member, p
     assert response.status_code == 200
 
 
-def test_weighing_confirmation_query_count(
+def test_deposit_confirmation_query_count(
     django_assert_num_queries, petugas, member, pet, kardus
 ):
     client = client_for(petugas)
