@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pasar.models import AppendOnlyModel, TimeStampedModel, recorded_by
+from posdaya.selectors import active_posdaya
 
 
 class Category(TimeStampedModel):
@@ -34,8 +35,29 @@ class Category(TimeStampedModel):
         return reverse("catalog:category", kwargs={"slug": self.slug})
 
 
+class ProductQuerySet(models.QuerySet):
+    """The catalog's public rules, each spelled once."""
+
+    def public(self):
+        """Published products of an active POSDAYA: what the public may see."""
+        # A subquery rather than a join on posdaya.is_active: with the join,
+        # SQLite drives the query from the 16 POSDAYA rows and sorts every
+        # product instead of walking the sort index and stopping after a page.
+        return self.filter(
+            status=Product.Status.PUBLISHED,
+            posdaya__in=active_posdaya().values("pk"),
+        )
+
+    def in_stock(self):
+        """Products with stock left (the shop's "hanya yang tersedia" filter)."""
+        return self.filter(stock__gt=0)
+
+
 class Product(TimeStampedModel):
-    """One craft for sale, made and stocked by one POSDAYA."""
+    """One craft for sale, made and stocked by one POSDAYA.
+
+    `stock` and `sold_count` are written only by `catalog.stock`.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draf")
@@ -64,7 +86,7 @@ class Product(TimeStampedModel):
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
     # Counter cache of units sold in paid orders, for the "terlaris" sort;
-    # maintained by the orders services with F() updates.
+    # maintained by `catalog.stock` (called by the orders services).
     sold_count = models.PositiveIntegerField(_("terjual"), default=0)
     published_at = models.DateTimeField(_("ditayangkan"), null=True, blank=True)
     # PostgreSQL's full-text document of name + description, kept up to date by
@@ -73,6 +95,8 @@ class Product(TimeStampedModel):
     search_document = SearchVectorField(
         _("dokumen pencarian"), null=True, editable=False
     )
+
+    objects = ProductQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("produk")
@@ -195,7 +219,10 @@ class ProductMaterial(models.Model):
 
 
 class StockMovement(AppendOnlyModel):
-    """A change to a product's stock: who, how much, why. Append-only."""
+    """A change to a product's stock: who, how much, why. Append-only.
+
+    Written only by `catalog.stock`.
+    """
 
     class Kind(models.TextChoices):
         ADJUSTMENT = "adjustment", _("Penyesuaian")

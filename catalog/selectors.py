@@ -9,7 +9,6 @@ from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from posdaya.models import Posdaya
-from posdaya.selectors import active_posdaya
 
 from .models import Category, Product, ProductImage, ProductMaterial, StockMovement
 
@@ -35,13 +34,7 @@ def ordered_images() -> Prefetch:
 
 def public_products() -> QuerySet[Product]:
     """Return the products the public may see: published, of an active POSDAYA."""
-    # A subquery rather than a join on posdaya.is_active: with the join,
-    # SQLite drives the query from the 16 POSDAYA rows and sorts every product
-    # instead of walking the sort index and stopping after one page.
-    return Product.objects.filter(
-        status=Product.Status.PUBLISHED,
-        posdaya__in=active_posdaya().values("pk"),
-    ).defer("search_document")
+    return Product.objects.public().defer("search_document")
 
 
 def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:

@@ -17,11 +17,11 @@ from unittest import mock
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from PIL import Image
 
-from catalog.models import Product, StockMovement
+from catalog import stock
+from catalog.models import Product
 from posdaya.models import Membership
 
 from . import emails, services
@@ -66,17 +66,11 @@ def _proof_file() -> ContentFile:
 
 def _ensure_stock(product_id: int, quantity: int) -> None:
     """Demo makers produce more when a product runs low (an adjustment)."""
-    stock = Product.objects.values_list("stock", flat=True).get(pk=product_id)
-    if stock >= quantity:
-        return
-    Product.objects.filter(pk=product_id).update(stock=F("stock") + 20)
-    StockMovement.objects.create(
-        product_id=product_id,
-        kind=StockMovement.Kind.ADJUSTMENT,
-        quantity=20,
-        stock_after=stock + 20,
-        reason="Produksi baru (demo)",
-    )
+    product = Product.objects.get(pk=product_id)
+    if product.stock < quantity:
+        stock.adjust(
+            product=product, quantity=20, reason="Produksi baru (demo)", by=None
+        )
 
 
 def seed() -> None:
@@ -89,9 +83,7 @@ def seed() -> None:
     if Order.objects.exists():
         return
     products = list(
-        Product.objects.filter(status=Product.Status.PUBLISHED, posdaya__is_active=True)
-        .order_by("pk")
-        .values("pk", "posdaya_id", "price")
+        Product.objects.public().order_by("pk").values("pk", "posdaya_id", "price")
     )
     if not products:
         return

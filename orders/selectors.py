@@ -98,11 +98,8 @@ def summarize_cart(
     if not quantities:
         return CartSummary(groups=[], unavailable=[])
     products = (
-        Product.objects.filter(
-            pk__in=list(quantities),
-            status=Product.Status.PUBLISHED,
-            posdaya__is_active=True,
-        )
+        Product.objects.public()
+        .filter(pk__in=list(quantities))
         .select_related("posdaya")
         .order_by("posdaya__name", "name", "pk")
     )

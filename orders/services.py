@@ -2,9 +2,9 @@
 
 Locking rules, so that two requests never deadlock and stock is never oversold:
 
-- stock moves only through conditional UPDATEs (`stock >= n`) with F(), taken
-  in product-pk order; a release is guarded by the sub-order's state change,
-  so each reservation is returned at most once;
+- stock moves only through `catalog.stock` (conditional UPDATEs with F(), in
+  product-pk order); a release is guarded by the sub-order's state change
+  made here first, so each reservation is returned at most once;
 - a state change locks the order row first, then its sub-order rows in pk
   order (`select_for_update`), re-reads the state and checks the transition
   table; every change writes an event row.
@@ -17,11 +17,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import Product, StockMovement
+from catalog import errors as catalog_errors
+from catalog import stock
+from catalog.models import Product
 from pasar.audit import record_audit
 from pasar.errors import DomainError
 from pasar.models import AuditLog
@@ -86,6 +88,14 @@ class IllegalTransitionError(OrderError):
 
 class _DuplicateCheckout(Exception):
     """Internal: another request already placed an order for this token."""
+
+
+# What a refused reservation means for the order (same message).
+_RESERVATION_ERRORS = {
+    catalog_errors.NotForSaleError: OrderError,
+    catalog_errors.PriceChangedError: PriceChangedError,
+    catalog_errors.OutOfStockError: OutOfStockError,
+}
 
 
 @dataclass(frozen=True)
@@ -158,37 +168,16 @@ def _sum_by_product(lines) -> dict[int, int]:
 
 
 def _release_stock(lines, *, by, reason: str) -> None:
-    """Return reserved units to stock and record the movements.
-
-    Callers guarantee exactly-once by changing the sub-order's state under its
-    row lock first; the increment itself is a single F() update per product.
-    """
-    totals = _sum_by_product(lines)
-    if not totals:
-        return
-    for product_id, quantity in totals.items():
-        Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
-    stock_after = dict(
-        Product.objects.filter(pk__in=list(totals)).values_list("pk", "stock")
-    )
-    StockMovement.objects.bulk_create(
-        StockMovement(
-            product_id=product_id,
-            kind=StockMovement.Kind.RELEASE,
-            quantity=quantity,
-            stock_after=stock_after[product_id],
-            reason=reason[:200],
-            by=_user(by),
-        )
-        for product_id, quantity in totals.items()
-    )
+    """Return reserved units to stock (the caller changed the state first)."""
+    stock.release(quantities=_sum_by_product(lines), reason=reason, by=_user(by))
 
 
 def _change_sold_count(lines, *, sign: int) -> None:
-    for product_id, quantity in _sum_by_product(lines).items():
-        Product.objects.filter(pk=product_id).update(
-            sold_count=F("sold_count") + sign * quantity
-        )
+    quantities = _sum_by_product(lines)
+    if sign > 0:
+        stock.record_sold(quantities=quantities)
+    else:
+        stock.reverse_sold(quantities=quantities)
 
 
 def _sync_order(order: Order, *, by) -> None:
@@ -322,13 +311,14 @@ def _create_order(
 ) -> Order:
     products = list(
         Product.objects.filter(pk__in=list(quantities))
+        .annotate(is_public=Exists(Product.objects.public().filter(pk=OuterRef("pk"))))
         .select_related("posdaya")
         .order_by("pk")
     )
     if len(products) != len(quantities):
         raise OrderError(_("Sebagian produk di keranjang sudah tidak tersedia."))
     for product in products:
-        if product.status != Product.Status.PUBLISHED or not product.posdaya.is_active:
+        if not product.is_public:
             raise OrderError(
                 _("%(product)s sudah tidak dijual. Hapus dari keranjang.")
                 % {"product": product.name}
@@ -368,20 +358,15 @@ def _create_order(
             ),
         },
     )
-    # Reserve in pk order; the price in the condition pins the snapshot.
-    for product in products:
-        quantity = quantities[product.pk]
-        reserved = Product.objects.filter(
-            pk=product.pk,
-            stock__gte=quantity,
-            status=Product.Status.PUBLISHED,
-            price=product.price,
-        ).update(stock=F("stock") - quantity)
-        if not reserved:
-            _raise_unavailable(product, quantity)
-    stock_after = dict(
-        Product.objects.filter(pk__in=list(quantities)).values_list("pk", "stock")
-    )
+    # The prices read above are pinned in the reservation's condition.
+    try:
+        stock.reserve(
+            quantities={p: quantities[p.pk] for p in products},
+            reason=order.code,
+            by=_user(customer),
+        )
+    except catalog_errors.ReservationError as error:
+        raise _RESERVATION_ERRORS[type(error)](error.message) from error
     suborders = SubOrder.objects.bulk_create(
         SubOrder(
             order=order,
@@ -401,17 +386,6 @@ def _create_order(
             unit_price=p.price,
             quantity=quantities[p.pk],
             line_total=p.price * quantities[p.pk],
-        )
-        for p in products
-    )
-    StockMovement.objects.bulk_create(
-        StockMovement(
-            product=p,
-            kind=StockMovement.Kind.ORDER,
-            quantity=-quantities[p.pk],
-            stock_after=stock_after[p.pk],
-            reason=order.code,
-            by=_user(customer),
         )
         for p in products
     )
@@ -443,25 +417,6 @@ def _insert_order(*, checkout_token: str, now, fields: dict) -> Order:
                 raise _DuplicateCheckout from None
             # Otherwise the random code collided: draw another.
     raise OrderError(_("Pesanan gagal dibuat. Silakan coba lagi."))
-
-
-def _raise_unavailable(product: Product, quantity: int):
-    current = Product.objects.filter(pk=product.pk).values("stock", "status", "price")
-    row = current.first() or {"stock": 0, "status": "", "price": product.price}
-    if row["status"] != Product.Status.PUBLISHED:
-        raise OrderError(
-            _("%(product)s sudah tidak dijual. Hapus dari keranjang.")
-            % {"product": product.name}
-        )
-    if row["price"] != product.price:
-        raise PriceChangedError(
-            _("Harga %(product)s baru saja berubah. Periksa keranjang lagi.")
-            % {"product": product.name}
-        )
-    raise OutOfStockError(
-        _("Stok %(product)s tidak cukup: diminta %(wanted)s, tersisa %(left)s.")
-        % {"product": product.name, "wanted": quantity, "left": row["stock"]}
-    )
 
 
 # --- payment -----------------------------------------------------------------

@@ -37,12 +37,6 @@ from ..services import (
 from ..whatsapp import suborder_message_for_posdaya
 
 
-def _buyable_products():
-    return Product.objects.filter(
-        status=Product.Status.PUBLISHED, posdaya__is_active=True
-    )
-
-
 def _back(request, default: str):
     target = request.POST.get("next", "")
     # Only a path on this site; redirect() would read "0" or "home" as a view name.
@@ -93,7 +87,9 @@ class CartAddView(View):
         form = CartLineForm(request.POST)
         if not form.is_valid():
             return self.reply(request, False, _("Jumlah tidak valid."), back=True)
-        product = _buyable_products().filter(pk=form.cleaned_data["product"]).first()
+        product = (
+            Product.objects.public().filter(pk=form.cleaned_data["product"]).first()
+        )
         if product is None:
             return self.reply(request, False, _("Produk ini tidak lagi dijual."))
         try:
@@ -133,7 +129,7 @@ class CartUpdateView(View):
             messages.error(request, _("Jumlah tidak valid."))
             return redirect("orders:cart")
         product_id = form.cleaned_data["product"]
-        product = _buyable_products().filter(pk=product_id).first()
+        product = Product.objects.public().filter(pk=product_id).first()
         if product is None:
             cart.remove(product_id)
             return redirect("orders:cart")

@@ -110,6 +110,13 @@ def test_unpublished_product_is_refused(product):
     assert Order.objects.count() == 0
 
 
+def test_product_of_a_closed_posdaya_is_refused(product, posdaya):
+    type(posdaya).objects.filter(pk=posdaya.pk).update(is_active=False)
+    with pytest.raises(OrderError, match="Tas Kopi sudah tidak dijual"):
+        make_order({product: 1})
+    assert (Order.objects.count(), stock(product)) == (0, 5)
+
+
 def test_expected_total_mismatch_is_refused(product):
     with pytest.raises(PriceChangedError):
         place_order(
