@@ -50,11 +50,12 @@ from ..services import (
     amount_due,
     approve_payment,
     can_mark_paid,
+    can_refund,
     mark_suborder_paid,
     refund_suborder,
     reject_payment,
 )
-from ..settlement import SettlementError, balance_of, record_payout
+from ..services.settlement import SettlementError, balance_of, record_payout
 from ..whatsapp import suborder_message_for_shopper
 
 # --- delivery zones (koordinator) -------------------------------------------
@@ -229,7 +230,7 @@ class SubOrderDetailView(SubOrderMixin, TemplateView):
             ],
             can_cancel=SubOrder.Status.CANCELLED in actions,
             can_mark_paid=can_mark_paid(order=order, suborder=suborder),
-            can_refund=suborder.status == SubOrder.Status.COMPLETED
+            can_refund=can_refund(suborder=suborder)
             and policy.user_has_permission(
                 self.request.user, Area.REFUNDS, self.posdaya
             ),

@@ -7,7 +7,12 @@ import pytest
 
 from orders.models import SettlementEntry, SubOrder
 from orders.services import advance_suborder, mark_suborder_paid, refund_suborder
-from orders.settlement import SettlementError, balance_of, induk_fee, record_payout
+from orders.services.settlement import (
+    SettlementError,
+    balance_of,
+    induk_fee,
+    record_payout,
+)
 from pasar.models import AppendOnlyError, AuditLog
 
 from ..conftest import client_for, status_matrix

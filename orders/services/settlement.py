@@ -18,7 +18,7 @@ from pasar.models import AuditLog
 from pasar.money import format_rupiah
 from posdaya.models import Posdaya
 
-from .models import SettlementEntry, SubOrder
+from ..models import SettlementEntry, SubOrder
 
 Kind = SettlementEntry.Kind
 
