@@ -4,10 +4,16 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pasar.models import AppendOnlyModel, TimeStampedModel, recorded_by
 from posdaya.selectors import active_posdaya
+
+
+def current_time():
+    """Return now: the default of a `created_at` that a service may set itself."""
+    return timezone.now()
 
 
 class Category(TimeStampedModel):
@@ -234,6 +240,11 @@ class StockMovement(AppendOnlyModel):
         verbose_name=_("produk"),
         on_delete=models.PROTECT,
         related_name="stock_movements",
+    )
+    # Not auto_now_add, which ignores a given value: the stock services take
+    # `now=` so the demo can write its history without patching the clock.
+    created_at = models.DateTimeField(
+        _("waktu"), default=current_time, editable=False, db_index=True
     )
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
     quantity = models.IntegerField(_("jumlah"))

@@ -22,11 +22,14 @@ Rules, so that stock is never oversold and two transactions never deadlock:
 
 `reserve`, `release`, `record_sold` and `reverse_sold` run inside the
 caller's transaction (they refuse to run outside one), because their
-guarantees depend on what the caller locked and changed before them.
+guarantees depend on what the caller locked and changed before them. The
+writers take `now=`, the time their movements are stamped with (default: the
+current time), so the demo writes its history without patching the clock.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum
@@ -66,7 +69,9 @@ def _stock_of(product_ids) -> dict[int, int]:
 
 
 @transaction.atomic
-def adjust(*, product: Product, quantity: int, reason: str, by) -> StockMovement:
+def adjust(
+    *, product: Product, quantity: int, reason: str, by, now: datetime | None = None
+) -> StockMovement:
     """Add (or with a negative quantity remove) stock, never below zero.
 
     One conditional UPDATE makes the change, so two adjustments at once cannot
@@ -79,9 +84,10 @@ def adjust(*, product: Product, quantity: int, reason: str, by) -> StockMovement
         raise CatalogError(
             _("Jumlah perubahan stok tidak boleh nol."), field="quantity"
         )
+    now = now or timezone.now()
     changed = Product.objects.filter(
         pk=product.pk, stock__gte=max(0, -quantity)
-    ).update(stock=F("stock") + quantity, updated_at=timezone.now())
+    ).update(stock=F("stock") + quantity, updated_at=now)
     if not changed:
         current = _stock_of([product.pk])[product.pk]
         raise StockTooLowError(
@@ -97,6 +103,7 @@ def adjust(*, product: Product, quantity: int, reason: str, by) -> StockMovement
         stock_after=stock_after,
         reason=reason[:200],
         by=_user(by),
+        created_at=now,
     )
     product.stock = stock_after
     return movement
@@ -107,6 +114,7 @@ def reserve(
     quantities: Mapping[Product, int],
     reason: str,
     by,
+    now: datetime | None = None,
 ) -> list[StockMovement]:
     """Take units of each product off the shelf for an order, all or nothing.
 
@@ -116,6 +124,7 @@ def reserve(
     transaction then rolls back whatever was reserved before it.
     """
     _require_transaction()
+    now = now or timezone.now()
     wanted = sorted(quantities.items(), key=lambda item: item[0].pk)
     for product, quantity in wanted:
         reserved = Product.objects.filter(
@@ -135,6 +144,7 @@ def reserve(
             stock_after=stock_after[product.pk],
             reason=reason[:200],
             by=_user(by),
+            created_at=now,
         )
         for product, quantity in wanted
     )
@@ -167,6 +177,7 @@ def release(
     quantities: Mapping[int, int],
     reason: str,
     by,
+    now: datetime | None = None,
 ) -> list[StockMovement]:
     """Return reserved units (product id → units) to stock and record them.
 
@@ -174,6 +185,7 @@ def release(
     row lock before calling this (see the module doc).
     """
     _require_transaction()
+    now = now or timezone.now()
     totals = {pk: quantity for pk, quantity in sorted(quantities.items()) if quantity}
     if not totals:
         return []
@@ -188,6 +200,7 @@ def release(
             stock_after=stock_after[product_id],
             reason=reason[:200],
             by=_user(by),
+            created_at=now,
         )
         for product_id, quantity in totals.items()
     )

@@ -1,9 +1,9 @@
 """Order workflows: placing, paying, fulfilling, cancelling and expiring orders.
 
 One module per step (`checkout`, `payment`, `fulfilment`, `expiry`,
-`settlement`); `transitions` holds the tables and the guard of each action,
-`state` is the one writer of order state. Import the public names from here:
-`from orders.services import place_order`.
+`settlement`, `zones` for the delivery fees); `transitions` holds the tables
+and the guard of each action, `state` is the one writer of order state.
+Import the public names from here: `from orders.services import place_order`.
 
 Locking rules, so that two requests never deadlock and stock is never oversold:
 
@@ -41,6 +41,7 @@ from .transitions import (
     can_mark_paid,
     can_refund,
 )
+from .zones import create_zone, update_zone
 
 __all__ = [
     "ORDER_TRANSITIONS",
@@ -58,6 +59,7 @@ __all__ = [
     "can_mark_paid",
     "can_refund",
     "cancel_suborder",
+    "create_zone",
     "expire_due_orders",
     "expire_order_if_due",
     "generate_order_code",
@@ -67,4 +69,5 @@ __all__ = [
     "reject_payment",
     "settlement",
     "submit_payment_proof",
+    "update_zone",
 ]

@@ -72,6 +72,7 @@ def place_order(
     checkout_token: str,
     expected_total: int | None = None,
     note: str = "",
+    now: datetime | None = None,
 ) -> PlacedOrder:
     """Place an order from cart quantities, reserving stock, all or nothing.
 
@@ -79,6 +80,7 @@ def place_order(
     (double click, reload, second tab) returns the first order, also when both
     run at once (the unique index on the token decides). Raises OrderError
     subclasses with a message naming the product when a line cannot be bought.
+    `now` is the moment of placing (default: now), for the demo's history.
     """
     existing = Order.objects.filter(checkout_token=checkout_token).first()
     if existing is not None:
@@ -116,6 +118,7 @@ def place_order(
                 checkout_token=checkout_token,
                 expected_total=expected_total,
                 note=note,
+                now=now or timezone.now(),
             )
     except _DuplicateCheckout:
         return PlacedOrder(Order.objects.get(checkout_token=checkout_token), False)
@@ -136,6 +139,7 @@ def _create_order(
     checkout_token,
     expected_total,
     note,
+    now,
 ) -> Order:
     products = list(
         Product.objects.filter(pk__in=list(quantities))
@@ -161,7 +165,6 @@ def _create_order(
         raise PriceChangedError(
             _("Harga atau ongkir berubah sejak halaman dibuka. Periksa ringkasan lagi.")
         )
-    now = timezone.now()
     order = _insert_order(
         checkout_token=checkout_token,
         now=now,
@@ -179,6 +182,7 @@ def _create_order(
             "delivery_total": delivery_total,
             "total": items_total + delivery_total,
             "note": note,
+            "created_at": now,
             "expires_at": (
                 now + timedelta(hours=settings.PASAR_ORDER_EXPIRY_HOURS)
                 if method.expires
@@ -192,6 +196,7 @@ def _create_order(
             quantities={p: quantities[p.pk] for p in products},
             reason=order.code,
             by=user_or_none(customer),
+            now=now,
         )
     except catalog_errors.ReservationError as error:
         raise _RESERVATION_ERRORS[type(error)](error.message) from error
@@ -202,6 +207,7 @@ def _create_order(
             items_total=sum(p.price * quantities[p.pk] for p in group),
             delivery_fee=fee,
             total=sum(p.price * quantities[p.pk] for p in group) + fee,
+            created_at=now,
         )
         for posdaya_id, group in by_posdaya.items()
     )
@@ -217,7 +223,7 @@ def _create_order(
         )
         for p in products
     )
-    record_placed(order=order, suborders=suborders, by=customer)
+    record_placed(order=order, suborders=suborders, by=customer, now=now)
     emails.notify_after_commit(emails.send_order_placed, order.pk)
     return order
 

@@ -40,8 +40,8 @@ def expire_order_if_due(*, order_id: int, now: datetime | None = None) -> bool:
             .order_by("pk")
         )
         for suborder in suborders:
-            cancel_locked(order, suborder, by=None, reason=reason)
-        set_order_status(order, OS.EXPIRED, by=None, note=reason)
+            cancel_locked(order, suborder, by=None, reason=reason, now=now)
+        set_order_status(order, OS.EXPIRED, by=None, note=reason, now=now)
     return True
 
 

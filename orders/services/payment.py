@@ -1,6 +1,6 @@
 """Paying: proofs of transfer and their review, cash received on handover."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -31,8 +31,11 @@ OS = Order.Status
 SS = SubOrder.Status
 
 
-def submit_payment_proof(*, order: Order, file, kind: str, by=None) -> PaymentProof:
+def submit_payment_proof(
+    *, order: Order, file, kind: str, by=None, now: datetime | None = None
+) -> PaymentProof:
     """Attach a proof of transfer and put the order in the koordinator's queue."""
+    now = now or timezone.now()
     with transaction.atomic():
         order = lock_order(order.pk)
         if not get_payment_method(order.payment_method).needs_proof:
@@ -42,11 +45,17 @@ def submit_payment_proof(*, order: Order, file, kind: str, by=None) -> PaymentPr
                 _("Bukti transfer tidak bisa diunggah: status pesanan %(status)s.")
                 % {"status": OS(order.status).label}
             )
-        if order.expires_at and order.expires_at <= timezone.now():
+        if order.expires_at and order.expires_at <= now:
             raise OrderError(_("Batas waktu pembayaran pesanan ini sudah lewat."))
-        proof = PaymentProof.objects.create(order=order, file=file, kind=kind)
+        proof = PaymentProof.objects.create(
+            order=order, file=file, kind=kind, created_at=now
+        )
         set_order_status(
-            order, OS.AWAITING_VERIFICATION, by=by, note=_("Bukti transfer diunggah.")
+            order,
+            OS.AWAITING_VERIFICATION,
+            by=by,
+            note=_("Bukti transfer diunggah."),
+            now=now,
         )
     return proof
 
@@ -64,11 +73,11 @@ def _lock_pending_proof(proof_id: int) -> tuple[Order, PaymentProof]:
 
 
 @invalidates_public_pages
-def approve_payment(*, proof_id: int, by) -> Order:
+def approve_payment(*, proof_id: int, by, now: datetime | None = None) -> Order:
     """Approve a proof of transfer: the order and its active sub-orders are paid."""
+    now = now or timezone.now()
     with transaction.atomic():
         order, proof = _lock_pending_proof(proof_id)
-        now = timezone.now()
         proof.status = PaymentProof.Status.APPROVED
         proof.reviewed_by, proof.reviewed_at = by, now
         proof.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
@@ -79,6 +88,7 @@ def approve_payment(*, proof_id: int, by) -> Order:
             by=by,
             note=_("Pembayaran diverifikasi."),
             fields=["paid_at"],
+            now=now,
         )
         active = SubOrder.objects.filter(order=order).exclude(status=SS.CANCELLED)
         lines = list(OrderLine.objects.filter(suborder__in=active))
@@ -95,7 +105,9 @@ def approve_payment(*, proof_id: int, by) -> Order:
     return order
 
 
-def reject_payment(*, proof_id: int, by, reason: str) -> Order:
+def reject_payment(
+    *, proof_id: int, by, reason: str, now: datetime | None = None
+) -> Order:
     """Reject a proof with a reason the shopper sees; they may upload again.
 
     The shopper gets a fresh payment window so a rejection near the deadline
@@ -104,9 +116,9 @@ def reject_payment(*, proof_id: int, by, reason: str) -> Order:
     reason = (reason or "").strip()
     if not reason:
         raise OrderError(_("Tuliskan alasan penolakan."))
+    now = now or timezone.now()
     with transaction.atomic():
         order, proof = _lock_pending_proof(proof_id)
-        now = timezone.now()
         proof.status = PaymentProof.Status.REJECTED
         proof.reviewed_by, proof.reviewed_at, proof.reason = by, now, reason[:300]
         proof.save(
@@ -121,7 +133,12 @@ def reject_payment(*, proof_id: int, by, reason: str) -> Order:
         window = now + timedelta(hours=settings.PASAR_ORDER_EXPIRY_HOURS)
         order.expires_at = max(order.expires_at or window, window)
         set_order_status(
-            order, OS.AWAITING_PAYMENT, by=by, note=reason, fields=["expires_at"]
+            order,
+            OS.AWAITING_PAYMENT,
+            by=by,
+            note=reason,
+            fields=["expires_at"],
+            now=now,
         )
         record_audit(
             actor=by,
@@ -136,14 +153,19 @@ def reject_payment(*, proof_id: int, by, reason: str) -> Order:
 
 
 @invalidates_public_pages
-def mark_suborder_paid(*, suborder: SubOrder, by) -> SubOrder:
+def mark_suborder_paid(
+    *, suborder: SubOrder, by, now: datetime | None = None
+) -> SubOrder:
     """Record cash received by the POSDAYA on handover (bayar di tempat)."""
+    now = now or timezone.now()
     with transaction.atomic():
         order, suborder = lock_suborder(suborder.pk)
         check_mark_paid(order=order, suborder=suborder)
-        suborder.paid_at = timezone.now()
+        suborder.paid_at = now
         suborder.save(update_fields=["paid_at", "updated_at"])
-        record_suborder_note(suborder, by=by, note=_("Pembayaran tunai diterima."))
+        record_suborder_note(
+            suborder, by=by, note=_("Pembayaran tunai diterima."), now=now
+        )
         stock.record_sold(quantities=sum_by_product(suborder.lines.all()))
-        sync_order(order, by=by)
+        sync_order(order, by=by, now=now)
     return suborder

@@ -4,12 +4,13 @@ Every write locks the POSDAYA row first, so a payout's balance check and the
 entries it races with are serialised per POSDAYA.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pasar.audit import record_audit
@@ -42,7 +43,9 @@ def balance_of(posdaya: Posdaya) -> int:
     return total["s"] or 0
 
 
-def credit_suborder(*, suborder: SubOrder, by) -> SettlementEntry:
+def credit_suborder(
+    *, suborder: SubOrder, by, now: datetime | None = None
+) -> SettlementEntry:
     """Credit a paid, completed sub-order to its POSDAYA (once; inside a txn)."""
     if suborder.status != SubOrder.Status.COMPLETED or not suborder.paid_at:
         raise SettlementError(_("Hanya pesanan yang dibayar dan selesai dikreditkan."))
@@ -65,10 +68,13 @@ def credit_suborder(*, suborder: SubOrder, by) -> SettlementEntry:
             fee_percent=percent,
             fee_amount=fee,
             by=by if by is not None and by.is_authenticated else None,
+            created_at=now or timezone.now(),
         )
 
 
-def reverse_suborder_credit(*, suborder: SubOrder, by, reason: str):
+def reverse_suborder_credit(
+    *, suborder: SubOrder, by, reason: str, now: datetime | None = None
+):
     """Reverse the credit of a sub-order that was refunded, if it was credited."""
     with transaction.atomic():
         _lock_posdaya(suborder.posdaya_id)
@@ -92,6 +98,7 @@ def reverse_suborder_credit(*, suborder: SubOrder, by, reason: str):
             reversal_of=credit,
             note=reason[:300],
             by=by if by is not None and by.is_authenticated else None,
+            created_at=now or timezone.now(),
         )
         record_audit(
             actor=by,

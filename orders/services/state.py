@@ -7,6 +7,7 @@ writes `Order.status`, `SubOrder.status` and the event rows.
 """
 
 from collections import defaultdict
+from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,27 +41,43 @@ def lock_suborder(suborder_id: int) -> tuple[Order, SubOrder]:
     return order, suborder
 
 
-def record_placed(*, order: Order, suborders: list[SubOrder], by) -> None:
+def record_placed(
+    *, order: Order, suborders: list[SubOrder], by, now: datetime
+) -> None:
     """Write the first event of a new order and of each of its sub-orders."""
+    by = user_or_none(by)
     OrderEvent.objects.create(
-        order=order, from_status="", to_status=order.status, by=user_or_none(by)
+        order=order, from_status="", to_status=order.status, by=by, created_at=now
     )
     SubOrderEvent.objects.bulk_create(
         SubOrderEvent(
-            suborder=s, from_status="", to_status=s.status, by=user_or_none(by)
+            suborder=s, from_status="", to_status=s.status, by=by, created_at=now
         )
         for s in suborders
     )
 
 
-def set_order_status(order: Order, to: str, *, by, note: str = "", fields=()):
-    """Move a locked order to `to`, with its event row."""
+def set_order_status(
+    order: Order,
+    to: str,
+    *,
+    by,
+    note: str = "",
+    fields=(),
+    now: datetime | None = None,
+):
+    """Move a locked order to `to`, with its event row (stamped `now`)."""
     check_order_transition(order=order, to_status=to)
     old = order.status
     order.status = to
     order.save(update_fields=["status", "updated_at", *fields])
     OrderEvent.objects.create(
-        order=order, from_status=old, to_status=to, note=note[:300], by=user_or_none(by)
+        order=order,
+        from_status=old,
+        to_status=to,
+        note=note[:300],
+        by=user_or_none(by),
+        created_at=now or timezone.now(),
     )
 
 
@@ -73,6 +90,7 @@ def set_suborder_status(
     note="",
     fields=(),
     transitions=SUBORDER_TRANSITIONS,
+    now: datetime | None = None,
 ):
     """Move a locked sub-order to `to` if its guard allows, with its event row."""
     check_suborder_transition(
@@ -87,10 +105,13 @@ def set_suborder_status(
         to_status=to,
         note=note[:300],
         by=user_or_none(by),
+        created_at=now or timezone.now(),
     )
 
 
-def record_suborder_note(suborder: SubOrder, *, by, note: str) -> None:
+def record_suborder_note(
+    suborder: SubOrder, *, by, note: str, now: datetime | None = None
+) -> None:
     """Write an event that keeps the sub-order's state (e.g. cash received)."""
     SubOrderEvent.objects.create(
         suborder=suborder,
@@ -98,6 +119,7 @@ def record_suborder_note(suborder: SubOrder, *, by, note: str) -> None:
         to_status=suborder.status,
         note=note[:300],
         by=user_or_none(by),
+        created_at=now or timezone.now(),
     )
 
 
@@ -109,11 +131,11 @@ def sum_by_product(lines) -> dict[int, int]:
     return dict(sorted(totals.items()))
 
 
-def sync_order(order: Order, *, by) -> None:
+def sync_order(order: Order, *, by, now: datetime | None = None) -> None:
     """Derive the order's state from its sub-orders (order row already locked)."""
     suborders = list(order.suborders.order_by("pk"))
     active = [s for s in suborders if s.status != SS.CANCELLED]
-    now = timezone.now()
+    now = now or timezone.now()
     if not active:
         if order.status in (
             OS.AWAITING_PAYMENT,
@@ -129,7 +151,11 @@ def sync_order(order: Order, *, by) -> None:
                 reviewed_at=now,
             )
             set_order_status(
-                order, OS.CANCELLED, by=by, note=_("Semua pesanan POSDAYA dibatalkan.")
+                order,
+                OS.CANCELLED,
+                by=by,
+                note=_("Semua pesanan POSDAYA dibatalkan."),
+                now=now,
             )
         return
     method = get_payment_method(order.payment_method)
@@ -145,9 +171,10 @@ def sync_order(order: Order, *, by) -> None:
             by=by,
             note=_("Semua POSDAYA menerima pembayaran tunai."),
             fields=["paid_at"],
+            now=now,
         )
     if order.status == OS.PAID and all(s.status == SS.COMPLETED for s in active):
-        set_order_status(order, OS.COMPLETED, by=by)
+        set_order_status(order, OS.COMPLETED, by=by, now=now)
 
 
 def amount_due(order: Order) -> int:

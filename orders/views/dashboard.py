@@ -6,16 +6,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import (
-    CreateView,
-    DetailView,
-    ListView,
-    TemplateView,
-    UpdateView,
-)
+from django.views.generic import DetailView, ListView, TemplateView
 
 from pasar.money import format_rupiah
+from pasar.views import ServiceFormView
 from posdaya.permissions import (
     Area,
     AreaRequiredMixin,
@@ -51,9 +47,11 @@ from ..services import (
     approve_payment,
     can_mark_paid,
     can_refund,
+    create_zone,
     mark_suborder_paid,
     refund_suborder,
     reject_payment,
+    update_zone,
 )
 from ..services.settlement import SettlementError, balance_of, record_payout
 from ..whatsapp import suborder_message_for_shopper
@@ -69,18 +67,34 @@ class ZoneListView(KoordinatorRequiredMixin, DashboardMixin, ListView):
         return DeliveryZone.objects.order_by("-is_active", "fee", "name")
 
 
-class ZoneCreateView(KoordinatorRequiredMixin, DashboardMixin, CreateView):
+class ZoneCreateView(KoordinatorRequiredMixin, DashboardMixin, ServiceFormView):
     template_name = "orders/dashboard/zone_form.html"
     form_class = DeliveryZoneForm
     success_url = reverse_lazy("orders_dashboard:zone_list")
+    success_message = gettext_lazy("Zona pengiriman disimpan.")
 
-    def form_valid(self, form):
-        messages.success(self.request, _("Zona pengiriman disimpan."))
-        return super().form_valid(form)
+    def get_object(self) -> DeliveryZone | None:
+        return None
+
+    def get_form_kwargs(self):
+        self.object = self.get_object()
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # builds the form first
+        context["object"] = self.object
+        return context
+
+    def perform(self, form):
+        return create_zone(**form.cleaned_data, by=self.request.user)
 
 
-class ZoneUpdateView(ZoneCreateView, UpdateView):
-    model = DeliveryZone
+class ZoneUpdateView(ZoneCreateView):
+    def get_object(self) -> DeliveryZone:
+        return get_object_or_404(DeliveryZone, pk=self.kwargs["pk"])
+
+    def perform(self, form):
+        return update_zone(zone=self.object, **form.cleaned_data, by=self.request.user)
 
 
 # --- payment verification (koordinator) --------------------------------------

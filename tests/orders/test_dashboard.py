@@ -7,7 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from orders.models import DeliveryZone, Order, PaymentProof, SubOrder
-from orders.services import approve_payment, submit_payment_proof
+from orders.services import (
+    OrderError,
+    approve_payment,
+    create_zone,
+    submit_payment_proof,
+)
 from pasar.models import AuditLog
 
 from ..conftest import KOORDINATOR_ONLY, client_for, status_matrix
@@ -81,6 +86,48 @@ def test_zone_needs_a_method(koordinator):
     )
     assert response.status_code == 200
     assert "Pilih minimal satu cara pengiriman" in response.content.decode()
+    assert DeliveryZone.objects.count() == 0
+
+
+def zone_data(zone, **changes):
+    data = {"name": zone.name, "fee": zone.fee, "for_local": "on", "is_active": "on"}
+    return {**data, **changes}
+
+
+def test_zone_fee_change_is_audited(koordinator, zone):
+    client = client_for(koordinator)
+    url = f"/dasbor/induk/ongkir/{zone.pk}/ubah/"
+    response = client.post(url, zone_data(zone, fee=12500), follow=True)
+    assert response.redirect_chain == [("/dasbor/induk/ongkir/", 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Zona pengiriman disimpan."
+    ]
+    zone.refresh_from_db()
+    assert (zone.fee, zone.for_local, zone.for_courier) == (12500, True, False)
+    audit = AuditLog.objects.get()
+    assert (audit.action, audit.actor, audit.target_repr) == (
+        "price_change",
+        koordinator,
+        "Babelan",
+    )
+    assert (audit.before, audit.after) == ({"fee": 10000}, {"fee": 12500})
+    # Renaming it is no fee change.
+    client.post(url, zone_data(zone, name="Babelan Kota"))
+    assert DeliveryZone.objects.get().name == "Babelan Kota"
+    assert AuditLog.objects.count() == 1
+
+
+def test_zone_update_denied_changes_nothing(actors, zone):
+    url = f"/dasbor/induk/ongkir/{zone.pk}/ubah/"
+    result = status_matrix(actors, url, "post", zone_data(zone, fee=1))
+    assert result == dict(KOORDINATOR_ONLY, koordinator=302)
+    assert DeliveryZone.objects.values_list("fee", flat=True).get() == 1
+    assert AuditLog.objects.get().actor.username == "koordinator"
+
+
+def test_zone_service_refuses_a_zone_without_a_method(koordinator):
+    with pytest.raises(OrderError, match="Pilih minimal satu cara pengiriman"):
+        create_zone(name="X", fee=1000, for_local=False, by=koordinator)
     assert DeliveryZone.objects.count() == 0
 
 
