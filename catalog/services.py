@@ -287,6 +287,14 @@ def add_product_image(
     )
 
 
+@transaction.atomic
+def add_product_images(*, product: Product, uploads: list, by) -> list[ProductImage]:
+    """Add several photos at once, all or none (see `add_product_image`)."""
+    return [
+        add_product_image(product=product, upload=upload, by=by) for upload in uploads
+    ]
+
+
 def _copy(rendition: Rendition) -> Rendition:
     rendition.file.seek(0)
     data = rendition.file.read()

@@ -124,14 +124,17 @@ def record_payout(
 ) -> SettlementEntry:
     """Record money the induk paid to a POSDAYA; never more than it is owed."""
     if amount <= 0:
-        raise SettlementError(_("Jumlah pembayaran harus lebih dari nol."))
+        raise SettlementError(
+            _("Jumlah pembayaran harus lebih dari nol."), field="amount"
+        )
     with transaction.atomic():
         _lock_posdaya(posdaya.pk)
         owed = balance_of(posdaya)
         if amount > owed:
             raise SettlementError(
                 _("Jumlah melebihi saldo yang menjadi hak POSDAYA (%(owed)s).")
-                % {"owed": format_rupiah(owed)}
+                % {"owed": format_rupiah(owed)},
+                field="amount",
             )
         entry = SettlementEntry.objects.create(
             posdaya=posdaya,
