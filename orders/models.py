@@ -34,6 +34,14 @@ def created_at_field(verbose_name):
     )
 
 
+def payment_method_choices() -> list[tuple[str, str]]:
+    """Return (code, label) of every method in `orders.payments.REGISTRY`."""
+    # Imported here: payments.py imports DeliveryMethod from this module.
+    from .payments import payment_choices
+
+    return payment_choices()
+
+
 class DeliveryMethod(models.TextChoices):
     PICKUP = "ambil", _("Ambil sendiri di POSDAYA")
     LOCAL = "antar", _("Antar (pengiriman lokal)")
@@ -115,7 +123,11 @@ class Order(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="orders",
     )
-    payment_method = models.CharField(_("cara pembayaran"), max_length=16)
+    # The choices are read from the payment registry each time (a callable):
+    # registering a method needs no migration and can never drift from it.
+    payment_method = models.CharField(
+        _("cara pembayaran"), max_length=16, choices=payment_method_choices
+    )
     status = models.CharField(
         _("status"),
         max_length=24,
@@ -223,10 +235,6 @@ class SubOrder(TimeStampedModel):
 
     def __str__(self):
         return f"{self.order.code} · {self.posdaya}"
-
-    @property
-    def is_paid(self) -> bool:
-        return self.paid_at is not None
 
 
 class OrderLine(models.Model):

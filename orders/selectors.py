@@ -212,16 +212,6 @@ def proofs_for_review(*, status: str = PaymentProof.Status.PENDING):
     return proofs.order_by("-created_at", "-id")
 
 
-def open_reserved_quantity(product) -> int:
-    """Return units of a product held by open (not cancelled) sub-orders."""
-    return (
-        OrderLine.objects.filter(product=product)
-        .exclude(suborder__status=SubOrder.Status.CANCELLED)
-        .aggregate(total=Sum("quantity"))["total"]
-        or 0
-    )
-
-
 def settlement_balances() -> list[dict]:
     """Return every POSDAYA with its credits, reversals, payouts and balance."""
     Kind = SettlementEntry.Kind
@@ -258,7 +248,7 @@ def settlement_entries(posdaya):
     )
 
 
-def all_orders(*, status: str = "", query: str = "") -> QuerySet[Order]:
+def orders_for_overview(*, status: str = "", query: str = "") -> QuerySet[Order]:
     """Return every order for the koordinator, newest first, with its parts."""
     orders = Order.objects.all()
     if status:

@@ -1,7 +1,7 @@
 """Branch product management under `/dasbor/<posdaya>/produk/`.
 
 Pengelola of the POSDAYA and the koordinator only; every product is fetched
-through `products_for_branch(self.posdaya)`, so another POSDAYA's id is a 404.
+through `products_of_posdaya(self.posdaya)`, so another POSDAYA's id is a 404.
 """
 
 from django.core.exceptions import ValidationError
@@ -28,7 +28,7 @@ from ..forms import (
 from ..models import Product
 
 
-class BranchProductMixin(AreaRequiredMixin, DashboardMixin):
+class PosdayaProductMixin(AreaRequiredMixin, DashboardMixin):
     """Access check plus the product named by `pk`, scoped to this POSDAYA."""
 
     area = Area.PRODUCTS
@@ -36,7 +36,7 @@ class BranchProductMixin(AreaRequiredMixin, DashboardMixin):
     def get_product(self) -> Product:
         if not hasattr(self, "_product"):
             self._product = get_object_or_404(
-                selectors.products_for_branch(self.posdaya), pk=self.kwargs["pk"]
+                selectors.products_of_posdaya(self.posdaya), pk=self.kwargs["pk"]
             )
         return self._product
 
@@ -47,14 +47,14 @@ class BranchProductMixin(AreaRequiredMixin, DashboardMixin):
         )
 
 
-class ProductListView(BranchProductMixin, TemplateView):
+class ProductListView(PosdayaProductMixin, TemplateView):
     template_name = "catalog/dashboard/product_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "").strip()[:100]
         status = self.request.GET.get("status", "")
-        products = selectors.search_branch_products(
+        products = selectors.search_posdaya_products(
             self.posdaya, query=query, status=status
         )
         page = Paginator(products, 25).get_page(self.request.GET.get("page"))
@@ -86,7 +86,9 @@ class ValidationErrorOnFormMixin:
             return self.form_invalid(form)
 
 
-class ProductFormMixin(ValidationErrorOnFormMixin, BranchProductMixin, ServiceFormView):
+class ProductFormMixin(
+    ValidationErrorOnFormMixin, PosdayaProductMixin, ServiceFormView
+):
     """The product form with its materials formset; both must be valid."""
 
     template_name = "catalog/dashboard/product_form.html"
@@ -169,7 +171,7 @@ class ProductEditView(ProductFormMixin):
         return _("Perubahan %(name)s disimpan.") % {"name": product.name}
 
 
-class ProductActionView(BranchProductMixin, ServiceActionView):
+class ProductActionView(PosdayaProductMixin, ServiceActionView):
     """A button on a product page; the product is looked up before the form."""
 
     def post(self, request, *args, **kwargs):
@@ -203,7 +205,7 @@ class ProductStatusView(ProductActionView):
 
 
 class ProductImagesView(
-    ValidationErrorOnFormMixin, BranchProductMixin, ServiceFormView
+    ValidationErrorOnFormMixin, PosdayaProductMixin, ServiceFormView
 ):
     """List, upload (several at once), reorder and delete photos."""
 
@@ -251,7 +253,7 @@ class ProductImageActionView(ProductActionView):
         return self.product_url("product_images", self.get_product())
 
 
-class ProductStockView(BranchProductMixin, ServiceFormView):
+class ProductStockView(PosdayaProductMixin, ServiceFormView):
     """Adjust stock with a reason; the history of movements below."""
 
     template_name = "catalog/dashboard/product_stock.html"

@@ -30,8 +30,8 @@ from ..forms import (
 from ..models import DeliveryZone, Order, PaymentProof, SubOrder
 from ..payments import get_payment_method
 from ..selectors import (
-    all_orders,
     order_detail_queryset,
+    orders_for_overview,
     proofs_for_review,
     settlement_balances,
     settlement_entries,
@@ -411,7 +411,7 @@ class OrderOverviewView(KoordinatorRequiredMixin, DashboardMixin, ListView):
 
     def get_queryset(self):
         query = self.request.GET.get("q", "").strip()[:40]
-        return all_orders(status=self.get_status(), query=query)
+        return orders_for_overview(status=self.get_status(), query=query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
