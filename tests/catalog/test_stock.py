@@ -34,9 +34,8 @@ def movements(product):
 
 @pytest.fixture
 def tas(posdaya):
-    product = ProductFactory(posdaya=posdaya, name="Tas Kopi", price=25000, stock=0)
-    stock.adjust(product=product, quantity=5, reason="Stok awal", by=None)
-    return product
+    # The factory puts its stock in through stock.adjust ("Stok awal").
+    return ProductFactory(posdaya=posdaya, name="Tas Kopi", price=25000, stock=5)
 
 
 def test_adjust_records_the_movement_and_leaves_the_audit_to_the_service(
@@ -66,8 +65,7 @@ def test_adjust_refuses_zero_and_below_zero_on_the_quantity_field(tas):
 
 
 def test_reserve_and_release_write_movements_with_the_stock_after(tas, posdaya):
-    vas = ProductFactory(posdaya=posdaya, name="Vas", price=15000, stock=0)
-    stock.adjust(product=vas, quantity=4, reason="Stok awal", by=None)
+    vas = ProductFactory(posdaya=posdaya, name="Vas", price=15000, stock=4)
     with transaction.atomic():
         stock.reserve(quantities={vas: 3, tas: 2}, reason="PB-1", by=None)
     assert (stock_of(tas), stock_of(vas)) == ((3, 0), (1, 0))
@@ -129,8 +127,7 @@ def test_order_writes_refuse_to_run_outside_a_transaction(posdaya):
 
 
 def test_mismatches_and_repair(tas, posdaya, koordinator):
-    drifted = ProductFactory(posdaya=posdaya, name="Dompet", stock=0)
-    stock.adjust(product=drifted, quantity=4, reason="Stok awal", by=None)
+    drifted = ProductFactory(posdaya=posdaya, name="Dompet", stock=4)
     # Written around the stock module (as an old bug or a raw SQL fix would).
     Product.objects.filter(pk=drifted.pk).update(stock=6)
     unrecorded = ProductFactory(posdaya=posdaya, name="Vas", stock=0)
@@ -196,8 +193,7 @@ def test_public_means_published_at_an_active_posdaya(posdaya):
 def test_racing_writers_each_record_the_stock_they_left(posdaya):
     """Adjustments, reservations and releases at once: every movement's
     stock_after is the stock right after its own change, never a stale read."""
-    product = ProductFactory(posdaya=posdaya, stock=0)
-    stock.adjust(product=product, quantity=20, reason="Stok awal", by=None)
+    product = ProductFactory(posdaya=posdaya, stock=20)
     barrier = threading.Barrier(12)
     errors = []
 
@@ -235,3 +231,11 @@ def test_racing_writers_each_record_the_stock_they_left(posdaya):
         running += quantity
         assert stock_after == running
     assert stock.mismatches() == []
+
+
+def test_a_factory_product_starts_with_its_stok_awal_movement(posdaya):
+    product = ProductFactory(posdaya=posdaya, stock=7)
+    assert movements(product) == [("adjustment", 7, 7, "Stok awal")]
+    assert ProductFactory(posdaya=posdaya, stock=0).stock_movements.count() == 0
+    assert stock.mismatches() == []
+    assert AuditLog.objects.count() == 0

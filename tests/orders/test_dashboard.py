@@ -17,7 +17,7 @@ from pasar.models import AuditLog
 
 from ..conftest import KOORDINATOR_ONLY, client_for, status_matrix
 from ..factories import ProductFactory
-from .conftest import make_order
+from .conftest import DENIED_INDUK, DENIED_POSDAYA, denied_as, make_order
 
 pytestmark = pytest.mark.django_db
 
@@ -133,9 +133,8 @@ def test_zone_service_refuses_a_zone_without_a_method(koordinator):
 
 def test_approve_matrix_denied_changes_nothing(actors, proof, order):
     url = f"/dasbor/pembayaran/{proof.pk}/setujui/"
-    for name in ("anonymous", "shopper", "other_staff", "own_staff"):
-        response = getattr(actors, name).post(url)
-        assert response.status_code in (302, 404)
+    for name, answer in DENIED_INDUK.items():
+        assert denied_as(getattr(actors, name).post(url)) == answer, name
         assert Order.objects.get(pk=order.pk).status == "menunggu_verifikasi"
     assert AuditLog.objects.count() == 0
     response = actors.koordinator.post(url)
@@ -219,8 +218,9 @@ def test_list_filters_by_state(order, cod_order, posdaya, pengelola):
 def test_transition_matrix_denied_changes_nothing(actors, cod_order, posdaya):
     sub = sub_of(cod_order, posdaya)
     url = f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/ubah/"
-    for name in ("anonymous", "shopper", "other_staff"):
-        getattr(actors, name).post(url, {"to_status": "diproses"})
+    for name, answer in DENIED_POSDAYA.items():
+        response = getattr(actors, name).post(url, {"to_status": "diproses"})
+        assert denied_as(response) == answer, name
         assert SubOrder.objects.get(pk=sub.pk).status == "baru"
     response = actors.own_staff.post(url, {"to_status": "diproses"})
     assert response["Location"] == f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/"
@@ -230,8 +230,8 @@ def test_transition_matrix_denied_changes_nothing(actors, cod_order, posdaya):
 def test_mark_paid_matrix(actors, cod_order, posdaya):
     sub = sub_of(cod_order, posdaya)
     url = f"/dasbor/{posdaya.slug}/pesanan/{sub.pk}/lunas/"
-    for name in ("anonymous", "shopper", "other_staff"):
-        getattr(actors, name).post(url)
+    for name, answer in DENIED_POSDAYA.items():
+        assert denied_as(getattr(actors, name).post(url)) == answer, name
         assert SubOrder.objects.get(pk=sub.pk).paid_at is None
     actors.own_staff.post(url)
     assert SubOrder.objects.get(pk=sub.pk).paid_at is not None

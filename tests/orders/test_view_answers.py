@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from orders.models import PaymentProof, SettlementEntry, SubOrder
@@ -181,7 +182,7 @@ def test_payout_form(koordinator, cod_order, posdaya, pengelola, product):
     )
     client = client_for(koordinator)
     page = client.get("/dasbor/induk/setelmen/")
-    assert page.context["form"].initial["paid_on"] is not None
+    assert page.context["form"].initial["paid_on"] == timezone.localdate()
     data = {
         "posdaya": posdaya.pk,
         "amount": "35001",
