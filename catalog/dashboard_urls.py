@@ -19,7 +19,7 @@ urlpatterns = [
     ),
     path(
         "induk/kategori/bawaan/",
-        categories.DefaultCategoriesView.as_view(),
+        categories.CategoryDefaultsView.as_view(),
         name="category_defaults",
     ),
     path(

@@ -1,8 +1,10 @@
 """Demo catalog: 13 categories and about 120 products across the 16 POSDAYA.
 
 Idempotent (rows found by slug) and deterministic (a fixed random seed).
-Pictures are drawn with Pillow and go through `add_product_image`, the same
-path as an upload, so every product has its renditions.
+Everything is written by the services: categories, the waste categories the
+materials name (when the bank sampah demo has not made them), products and
+their stock. Pictures are drawn with Pillow and go through `add_product_image`, the
+same path as an upload, so every product has its renditions.
 """
 
 import io
@@ -15,7 +17,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from banksampah.models import WasteCategory
-from banksampah.services import DEFAULT_WASTE_CATEGORIES
+from banksampah.services import DEFAULT_WASTE_CATEGORIES, save_waste_category
 from posdaya.models import Posdaya
 
 from . import services
@@ -196,15 +198,14 @@ def seed() -> None:
     with transaction.atomic():
         services.add_default_categories()
         categories = {category.slug: category for category in Category.objects.all()}
-        waste = {
-            slug: WasteCategory.objects.get_or_create(
-                slug=slug,
-                defaults={"name": name, "group": group, "unit": unit, "order": order},
-            )[0]
-            for order, (slug, name, group, unit, *_prices) in enumerate(
-                DEFAULT_WASTE_CATEGORIES, 1
-            )
-        }
+        waste = {category.slug: category for category in WasteCategory.objects.all()}
+        for order, (slug, name, group, unit, *_prices) in enumerate(
+            DEFAULT_WASTE_CATEGORIES, 1
+        ):
+            if slug not in waste:  # the bank sampah demo did not run first
+                waste[slug] = save_waste_category(
+                    by=None, slug=slug, name=name, group=group, unit=unit, order=order
+                )
         branches = list(Posdaya.objects.order_by("pk"))
         if not branches:
             return

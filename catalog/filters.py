@@ -84,7 +84,7 @@ class ProductFilter(django_filters.FilterSet):
         return selectors.filter_price(queryset, minimum=None, maximum=int(value))
 
     def filter_available(self, queryset, name, value):
-        return queryset.filter(stock__gt=0) if value else queryset
+        return queryset.in_stock() if value else queryset
 
     def filter_sort(self, queryset, name, value):
         return queryset  # applied last, in `sorted_qs`, after every filter

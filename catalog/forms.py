@@ -200,7 +200,11 @@ class ProductStatusForm(forms.Form):
             ("publish", "publish"),
             ("unpublish", "unpublish"),
             ("archive", "archive"),
-        ]
+        ],
+        error_messages={
+            "required": _("Tindakan tidak dikenal."),
+            "invalid_choice": _("Tindakan tidak dikenal."),
+        },
     )
 
 

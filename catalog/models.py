@@ -4,9 +4,16 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pasar.models import AppendOnlyModel, TimeStampedModel, recorded_by
+from posdaya.selectors import active_posdaya
+
+
+def current_time():
+    """Return now: the default of a `created_at` that a service may set itself."""
+    return timezone.now()
 
 
 class Category(TimeStampedModel):
@@ -34,8 +41,29 @@ class Category(TimeStampedModel):
         return reverse("catalog:category", kwargs={"slug": self.slug})
 
 
+class ProductQuerySet(models.QuerySet):
+    """The catalog's public rules, each spelled once."""
+
+    def public(self):
+        """Published products of an active POSDAYA: what the public may see."""
+        # A subquery rather than a join on posdaya.is_active: with the join,
+        # SQLite drives the query from the 16 POSDAYA rows and sorts every
+        # product instead of walking the sort index and stopping after a page.
+        return self.filter(
+            status=Product.Status.PUBLISHED,
+            posdaya__in=active_posdaya().values("pk"),
+        )
+
+    def in_stock(self):
+        """Products with stock left (the shop's "hanya yang tersedia" filter)."""
+        return self.filter(stock__gt=0)
+
+
 class Product(TimeStampedModel):
-    """One craft for sale, made and stocked by one POSDAYA."""
+    """One craft for sale, made and stocked by one POSDAYA.
+
+    `stock` and `sold_count` are written only by `catalog.stock`.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draf")
@@ -64,7 +92,7 @@ class Product(TimeStampedModel):
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
     # Counter cache of units sold in paid orders, for the "terlaris" sort;
-    # maintained by the orders services with F() updates.
+    # maintained by `catalog.stock` (called by the orders services).
     sold_count = models.PositiveIntegerField(_("terjual"), default=0)
     published_at = models.DateTimeField(_("ditayangkan"), null=True, blank=True)
     # PostgreSQL's full-text document of name + description, kept up to date by
@@ -73,6 +101,8 @@ class Product(TimeStampedModel):
     search_document = SearchVectorField(
         _("dokumen pencarian"), null=True, editable=False
     )
+
+    objects = ProductQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("produk")
@@ -195,7 +225,10 @@ class ProductMaterial(models.Model):
 
 
 class StockMovement(AppendOnlyModel):
-    """A change to a product's stock: who, how much, why. Append-only."""
+    """A change to a product's stock: who, how much, why. Append-only.
+
+    Written only by `catalog.stock`.
+    """
 
     class Kind(models.TextChoices):
         ADJUSTMENT = "adjustment", _("Penyesuaian")
@@ -207,6 +240,11 @@ class StockMovement(AppendOnlyModel):
         verbose_name=_("produk"),
         on_delete=models.PROTECT,
         related_name="stock_movements",
+    )
+    # Not auto_now_add, which ignores a given value: the stock services take
+    # `now=` so the demo can write its history without patching the clock.
+    created_at = models.DateTimeField(
+        _("waktu"), default=current_time, editable=False, db_index=True
     )
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
     quantity = models.IntegerField(_("jumlah"))

@@ -1,7 +1,7 @@
 """Reads of the catalog: what the public sees, and what a POSDAYA manages.
 
 Every public listing starts from `public_products()`; every dashboard lookup
-starts from `products_for_branch(posdaya)`, so another POSDAYA's product is a 404.
+starts from `products_of_posdaya(posdaya)`, so another POSDAYA's product is a 404.
 """
 
 from django.contrib.postgres.search import SearchQuery, TrigramWordSimilarity
@@ -9,7 +9,6 @@ from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from posdaya.models import Posdaya
-from posdaya.selectors import active_posdaya
 
 from .models import Category, Product, ProductImage, ProductMaterial, StockMovement
 
@@ -35,13 +34,7 @@ def ordered_images() -> Prefetch:
 
 def public_products() -> QuerySet[Product]:
     """Return the products the public may see: published, of an active POSDAYA."""
-    # A subquery rather than a join on posdaya.is_active: with the join,
-    # SQLite drives the query from the 16 POSDAYA rows and sorts every product
-    # instead of walking the sort index and stopping after one page.
-    return Product.objects.filter(
-        status=Product.Status.PUBLISHED,
-        posdaya__in=active_posdaya().values("pk"),
-    ).defer("search_document")
+    return Product.objects.public().defer("search_document")
 
 
 def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
@@ -173,16 +166,16 @@ def storefront_products(
     )
 
 
-def products_for_branch(posdaya: Posdaya) -> QuerySet[Product]:
+def products_of_posdaya(posdaya: Posdaya) -> QuerySet[Product]:
     """Return every product of one POSDAYA, whatever its status (dashboard)."""
     return Product.objects.filter(posdaya=posdaya).select_related("category")
 
 
-def search_branch_products(
+def search_posdaya_products(
     posdaya: Posdaya, *, query: str = "", status: str = ""
 ) -> QuerySet[Product]:
     """Return one POSDAYA's products for its dashboard list, newest change first."""
-    queryset = products_for_branch(posdaya).prefetch_related(ordered_images())
+    queryset = products_of_posdaya(posdaya).prefetch_related(ordered_images())
     if status in Product.Status.values:
         queryset = queryset.filter(status=status)
     # PostgreSQL refuses NUL in a text parameter (DataError, a 500): drop it.

@@ -6,13 +6,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max, ProtectedError
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from pasar.audit import record_audit
-from pasar.errors import DomainError
 from pasar.models import AuditLog
 from pasar.pagecache import invalidates_public_pages
 from pasar.uploads import (
@@ -23,19 +22,14 @@ from pasar.uploads import (
     webp_rendition,
 )
 
+from . import stock
+from .errors import CatalogError
+from .errors import StockTooLowError as StockTooLowError  # raised by adjust_stock
 from .models import Category, Product, ProductImage, ProductMaterial, StockMovement
 
 SMALL_SIDE = 400
 LARGE_SIDE = 1200
 MAX_IMAGES_PER_PRODUCT = 10
-
-
-class CatalogError(DomainError):
-    """A catalog change that cannot be made; the message is for the user."""
-
-
-class StockTooLowError(CatalogError):
-    """An adjustment would take stock below zero."""
 
 
 # The craft categories of the program paper: (slug, name, Bootstrap icon).
@@ -171,7 +165,6 @@ def create_product(
         slug=unique_product_slug(name=name, posdaya=posdaya),
         description=description,
         price=price,
-        stock=0,
         weight_grams=weight_grams,
     )
     _set_materials(product=product, materials=materials or [])
@@ -294,6 +287,14 @@ def add_product_image(
     )
 
 
+@transaction.atomic
+def add_product_images(*, product: Product, uploads: list, by) -> list[ProductImage]:
+    """Add several photos at once, all or none (see `add_product_image`)."""
+    return [
+        add_product_image(product=product, upload=upload, by=by) for upload in uploads
+    ]
+
+
 def _copy(rendition: Rendition) -> Rendition:
     rendition.file.seek(0)
     data = rendition.file.read()
@@ -352,49 +353,21 @@ def delete_product_image(*, image: ProductImage, by) -> None:
 
 @transaction.atomic
 @invalidates_public_pages
-def adjust_stock(
-    *,
-    product: Product,
-    quantity: int,
-    reason: str,
-    by,
-    kind: str = StockMovement.Kind.ADJUSTMENT,
-) -> StockMovement:
-    """Add (or with a negative quantity remove) stock, never below zero.
+def adjust_stock(*, product: Product, quantity: int, reason: str, by) -> StockMovement:
+    """Add (or with a negative quantity remove) stock by hand, never below zero.
 
-    One conditional UPDATE does the change, so two adjustments at once cannot
-    oversell; the movement and an audit row record who, how much and why.
-    Raises StockTooLowError when the stock would go below zero.
+    `catalog.stock.adjust` makes the change and its movement; this adds the
+    audit row of who changed it, how much and why. Sets `product.stock` to
+    the new value. Raises StockTooLowError when the stock would go below zero.
     """
-    if quantity == 0:
-        raise CatalogError(_("Jumlah perubahan stok tidak boleh nol."))
-    changed = Product.objects.filter(
-        pk=product.pk, stock__gte=max(0, -quantity)
-    ).update(stock=F("stock") + quantity, updated_at=timezone.now())
-    if not changed:
-        current = Product.objects.values_list("stock", flat=True).get(pk=product.pk)
-        raise StockTooLowError(
-            _("Stok tidak cukup: sisa %(stock)s, akan dikurangi %(quantity)s.")
-            % {"stock": current, "quantity": -quantity}
-        )
-    stock_after = Product.objects.values_list("stock", flat=True).get(pk=product.pk)
-    movement = StockMovement.objects.create(
-        product=product,
-        kind=kind,
-        quantity=quantity,
-        stock_after=stock_after,
-        reason=reason[:200],
-        by=by if by is not None and by.is_authenticated else None,
+    movement = stock.adjust(product=product, quantity=quantity, reason=reason, by=by)
+    record_audit(
+        actor=by,
+        action=AuditLog.Action.STOCK_ADJUSTMENT,
+        target=product,
+        posdaya=product.posdaya,
+        before={"stock": movement.stock_after - quantity},
+        after={"stock": movement.stock_after},
+        note=reason,
     )
-    if kind == StockMovement.Kind.ADJUSTMENT:
-        record_audit(
-            actor=by,
-            action=AuditLog.Action.STOCK_ADJUSTMENT,
-            target=product,
-            posdaya=product.posdaya,
-            before={"stock": stock_after - quantity},
-            after={"stock": stock_after},
-            note=reason,
-        )
-    product.stock = stock_after
     return movement

@@ -3,25 +3,23 @@
 Deterministic (one seeded `random.Random`) and idempotent: nothing happens when
 orders already exist or no product is published. Each POSDAYA sells roughly
 Rp 0.5–1 million of products a week, the figure the programme paper reports.
-The services stamp rows with `timezone.now()`; here a demo clock moves it back
-in time so the history (events included) looks lived-in.
+Every row is written by the services, each given the moment of its step
+(`now=`), so the history (events included) looks lived-in.
 """
 
 import io
 import itertools
 import random
-from contextlib import contextmanager
 from datetime import timedelta
-from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from PIL import Image
 
-from catalog.models import Product, StockMovement
+from catalog import stock
+from catalog.models import Product
 from posdaya.models import Membership
 
 from . import emails, services
@@ -51,13 +49,6 @@ NAMES = [
 ]
 
 
-@contextmanager
-def _clock(moment):
-    """Make `timezone.now()` (services, auto_now fields) answer `moment`."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
-
-
 def _proof_file() -> ContentFile:
     buffer = io.BytesIO()
     Image.new("RGB", (60, 90), (230, 240, 230)).save(buffer, format="WEBP")
@@ -66,32 +57,24 @@ def _proof_file() -> ContentFile:
 
 def _ensure_stock(product_id: int, quantity: int) -> None:
     """Demo makers produce more when a product runs low (an adjustment)."""
-    stock = Product.objects.values_list("stock", flat=True).get(pk=product_id)
-    if stock >= quantity:
-        return
-    Product.objects.filter(pk=product_id).update(stock=F("stock") + 20)
-    StockMovement.objects.create(
-        product_id=product_id,
-        kind=StockMovement.Kind.ADJUSTMENT,
-        quantity=20,
-        stock_after=stock + 20,
-        reason="Produksi baru (demo)",
-    )
+    product = Product.objects.get(pk=product_id)
+    if product.stock < quantity:
+        stock.adjust(
+            product=product, quantity=20, reason="Produksi baru (demo)", by=None
+        )
 
 
 def seed() -> None:
     """Create delivery zones and eight weeks of orders (only when none exist)."""
     for name, fee, local, courier in ZONES:
-        DeliveryZone.objects.get_or_create(
-            name=name,
-            defaults={"fee": fee, "for_local": local, "for_courier": courier},
-        )
+        if not DeliveryZone.objects.filter(name=name).exists():
+            services.create_zone(
+                name=name, fee=fee, for_local=local, for_courier=courier, by=None
+            )
     if Order.objects.exists():
         return
     products = list(
-        Product.objects.filter(status=Product.Status.PUBLISHED, posdaya__is_active=True)
-        .order_by("pk")
-        .values("pk", "posdaya_id", "price")
+        Product.objects.public().order_by("pk").values("pk", "posdaya_id", "price")
     )
     if not products:
         return
@@ -202,19 +185,19 @@ def _demo_order(
     for product_id, quantity in sorted(quantities.items()):
         _ensure_stock(product_id, quantity)
     name = rng.choice(NAMES)
-    with _clock(placed_at):
-        order = services.place_order(
-            quantities=quantities,
-            customer=shopper if rng.random() < 0.15 else None,
-            name=name,
-            phone=f"62812{rng.randint(10_000_000, 99_999_999)}",
-            email="" if rng.random() < 0.5 else "pembeli@demo.pasarbahagia.id",
-            delivery_method=delivery,
-            address="" if zone is None else f"Jl. Bahagia No. {rng.randint(1, 120)}",
-            zone=zone,
-            payment_method=payment,
-            checkout_token=f"demo-{rng.getrandbits(96):024x}",
-        ).order
+    order = services.place_order(
+        quantities=quantities,
+        customer=shopper if rng.random() < 0.15 else None,
+        name=name,
+        phone=f"62812{rng.randint(10_000_000, 99_999_999)}",
+        email="" if rng.random() < 0.5 else "pembeli@demo.pasarbahagia.id",
+        delivery_method=delivery,
+        address="" if zone is None else f"Jl. Bahagia No. {rng.randint(1, 120)}",
+        zone=zone,
+        payment_method=payment,
+        checkout_token=f"demo-{rng.getrandbits(96):024x}",
+        now=placed_at,
+    ).order
     _play(rng, order, story, steps, placed_at, koordinator, pengelola)
     return order.items_total
 
@@ -224,57 +207,58 @@ def _play(rng, order, story, steps, placed_at, koordinator, pengelola):
     suborders = list(SubOrder.objects.filter(order=order).order_by("pk"))
 
     def later(hours):
+        """Return the moment of the next step, never in the future."""
         nonlocal moment
         moment = moment + timedelta(hours=hours, minutes=rng.randint(0, 50))
-        return _clock(min(moment, timezone.now()))
+        return min(moment, timezone.now())
 
     if story == "expired":
-        with later(49):
-            services.expire_order_if_due(order_id=order.pk)
+        services.expire_order_if_due(order_id=order.pk, now=later(49))
         return
     if story == "cancelled":
-        with later(3):
-            for suborder in suborders:
-                services.cancel_suborder(
-                    suborder=suborder,
-                    by=pengelola.get(suborder.posdaya_id),
-                    reason="Bahan habis, mohon maaf.",
-                )
+        now = later(3)
+        for suborder in suborders:
+            services.cancel_suborder(
+                suborder=suborder,
+                by=pengelola.get(suborder.posdaya_id),
+                reason="Bahan habis, mohon maaf.",
+                now=now,
+            )
         return
     # "open" orders stop at some step; "done" ones run to the end.
     prepaid = order.payment_method == "transfer"
     if prepaid:
         if steps < 1:
             return
-        with later(2):
-            proof = services.submit_payment_proof(
-                order=order, file=_proof_file(), kind="image"
-            )
+        proof = services.submit_payment_proof(
+            order=order, file=_proof_file(), kind="image", now=later(2)
+        )
         if steps < 2:
             return
-        with later(3):
-            services.approve_payment(proof_id=proof.pk, by=koordinator)
+        services.approve_payment(proof_id=proof.pk, by=koordinator, now=later(3))
     pickup = order.delivery_method == DeliveryMethod.PICKUP
     for suborder in suborders:
         staff = pengelola.get(suborder.posdaya_id)
         if steps < 3:
             continue
-        with later(4):
-            services.advance_suborder(suborder=suborder, to_status="diproses", by=staff)
+        services.advance_suborder(
+            suborder=suborder, to_status="diproses", by=staff, now=later(4)
+        )
         if steps < 4:
             continue
-        with later(20):
-            services.advance_suborder(
-                suborder=suborder,
-                to_status="siap_diambil" if pickup else "dikirim",
-                by=staff,
-                courier="" if pickup else rng.choice(["JNE", "J&T", "Kurir RW"]),
-                tracking_number="" if pickup else f"RS{rng.randint(10**8, 10**9)}",
-            )
+        now = later(20)  # before the courier: the seeded draws keep their order
+        services.advance_suborder(
+            suborder=suborder,
+            to_status="siap_diambil" if pickup else "dikirim",
+            by=staff,
+            courier="" if pickup else rng.choice(["JNE", "J&T", "Kurir RW"]),
+            tracking_number="" if pickup else f"RS{rng.randint(10**8, 10**9)}",
+            now=now,
+        )
         if steps < 5:
             continue
         if not prepaid:
-            with later(6):
-                services.mark_suborder_paid(suborder=suborder, by=staff)
-        with later(1):
-            services.advance_suborder(suborder=suborder, to_status="selesai", by=staff)
+            services.mark_suborder_paid(suborder=suborder, by=staff, now=later(6))
+        services.advance_suborder(
+            suborder=suborder, to_status="selesai", by=staff, now=later(1)
+        )

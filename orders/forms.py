@@ -37,6 +37,10 @@ class CartLineForm(forms.Form):
     )
 
 
+class CartRemoveForm(forms.Form):
+    product = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class CheckoutForm(forms.Form):
     name = forms.CharField(label=_("Nama"), max_length=120)
     phone = PhoneField(required=True)
@@ -145,10 +149,15 @@ class PaymentProofForm(forms.Form):
 
 
 class RejectPaymentForm(forms.Form):
+    # Posted from a button on the proof page: one message says what is missing.
     reason = forms.CharField(
         label=_("Alasan penolakan (dibaca pembeli)"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": _("Tuliskan alasan penolakan."),
+            "max_length": _("Tuliskan alasan penolakan."),
+        },
     )
 
 
@@ -204,6 +213,13 @@ class PayoutForm(forms.Form):
 
 
 class RefundForm(forms.Form):
+    # Posted from a button on the sub-order page: one message says what is missing.
     reason = forms.CharField(
-        label=_("Alasan retur"), max_length=300, widget=forms.TextInput()
+        label=_("Alasan retur"),
+        max_length=300,
+        widget=forms.TextInput(),
+        error_messages={
+            "required": _("Tuliskan alasan retur."),
+            "max_length": _("Tuliskan alasan retur."),
+        },
     )

@@ -12,9 +12,34 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pasar.models import AppendOnlyModel, TimeStampedModel, recorded_by
+
+
+def current_time():
+    """Return now: the default of a `created_at` that a service may set itself."""
+    return timezone.now()
+
+
+def created_at_field(verbose_name):
+    """`created_at` that keeps a time given by the services (`now=`).
+
+    Not auto_now_add, which ignores a given value: the services take `now=` so
+    the demo can write eight weeks of history without patching the clock.
+    """
+    return models.DateTimeField(
+        verbose_name, default=current_time, editable=False, db_index=True
+    )
+
+
+def payment_method_choices() -> list[tuple[str, str]]:
+    """Return (code, label) of every method in `orders.payments.REGISTRY`."""
+    # Imported here: payments.py imports DeliveryMethod from this module.
+    from .payments import payment_choices
+
+    return payment_choices()
 
 
 class DeliveryMethod(models.TextChoices):
@@ -69,6 +94,7 @@ class Order(TimeStampedModel):
         CANCELLED = "dibatalkan", _("Dibatalkan")
         EXPIRED = "kedaluwarsa", _("Kedaluwarsa")
 
+    created_at = created_at_field(_("dibuat"))
     code = models.CharField(_("kode pesanan"), max_length=16, unique=True)
     # Secret for the guest link; compared in constant time, never listed.
     secret = models.CharField(_("token rahasia"), max_length=64)
@@ -97,7 +123,11 @@ class Order(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="orders",
     )
-    payment_method = models.CharField(_("cara pembayaran"), max_length=16)
+    # The choices are read from the payment registry each time (a callable):
+    # registering a method needs no migration and can never drift from it.
+    payment_method = models.CharField(
+        _("cara pembayaran"), max_length=16, choices=payment_method_choices
+    )
     status = models.CharField(
         _("status"),
         max_length=24,
@@ -144,6 +174,7 @@ class SubOrder(TimeStampedModel):
         COMPLETED = "selesai", _("Selesai")
         CANCELLED = "dibatalkan", _("Dibatalkan")
 
+    created_at = created_at_field(_("dibuat"))
     order = models.ForeignKey(
         Order,
         verbose_name=_("pesanan"),
@@ -205,10 +236,6 @@ class SubOrder(TimeStampedModel):
     def __str__(self):
         return f"{self.order.code} · {self.posdaya}"
 
-    @property
-    def is_paid(self) -> bool:
-        return self.paid_at is not None
-
 
 class OrderLine(models.Model):
     """One product in a sub-order, with name and price as they were at checkout."""
@@ -264,6 +291,7 @@ class PaymentProof(TimeStampedModel):
         IMAGE = "image", _("Foto")
         PDF = "pdf", _("PDF")
 
+    created_at = created_at_field(_("dibuat"))
     order = models.ForeignKey(
         Order,
         verbose_name=_("pesanan"),
@@ -308,6 +336,7 @@ class StatusEvent(AppendOnlyModel):
 
     statuses: type[models.TextChoices]
 
+    created_at = created_at_field(_("waktu"))
     note = models.CharField(_("catatan"), max_length=300, blank=True)
     by = recorded_by(_("oleh"))
 
@@ -384,6 +413,7 @@ class SettlementEntry(AppendOnlyModel):
         CASH = "tunai", _("Tunai")
         TRANSFER = "transfer", _("Transfer bank")
 
+    created_at = created_at_field(_("waktu"))
     posdaya = models.ForeignKey(
         "posdaya.Posdaya",
         verbose_name=_("POSDAYA"),

@@ -98,11 +98,8 @@ def summarize_cart(
     if not quantities:
         return CartSummary(groups=[], unavailable=[])
     products = (
-        Product.objects.filter(
-            pk__in=list(quantities),
-            status=Product.Status.PUBLISHED,
-            posdaya__is_active=True,
-        )
+        Product.objects.public()
+        .filter(pk__in=list(quantities))
         .select_related("posdaya")
         .order_by("posdaya__name", "name", "pk")
     )
@@ -215,16 +212,6 @@ def proofs_for_review(*, status: str = PaymentProof.Status.PENDING):
     return proofs.order_by("-created_at", "-id")
 
 
-def open_reserved_quantity(product) -> int:
-    """Return units of a product held by open (not cancelled) sub-orders."""
-    return (
-        OrderLine.objects.filter(product=product)
-        .exclude(suborder__status=SubOrder.Status.CANCELLED)
-        .aggregate(total=Sum("quantity"))["total"]
-        or 0
-    )
-
-
 def settlement_balances() -> list[dict]:
     """Return every POSDAYA with its credits, reversals, payouts and balance."""
     Kind = SettlementEntry.Kind
@@ -261,7 +248,7 @@ def settlement_entries(posdaya):
     )
 
 
-def all_orders(*, status: str = "", query: str = "") -> QuerySet[Order]:
+def orders_for_overview(*, status: str = "", query: str = "") -> QuerySet[Order]:
     """Return every order for the koordinator, newest first, with its parts."""
     orders = Order.objects.all()
     if status:

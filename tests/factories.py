@@ -76,7 +76,11 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 
 
 class ProductFactory(factory.django.DjangoModelFactory):
-    """A published product in stock; pass status/stock/posdaya to vary."""
+    """A published product in stock; pass status/stock/posdaya to vary.
+
+    The stock goes in through the stock service, as a "Stok awal" movement
+    (`catalog.stock.adjust`), so the product's ledger adds up from the start.
+    """
 
     class Meta:
         model = "catalog.Product"
@@ -90,6 +94,18 @@ class ProductFactory(factory.django.DjangoModelFactory):
     stock = 10
     status = "published"
     published_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from catalog import stock
+
+        quantity = kwargs.pop("stock", 0)
+        product = super()._create(model_class, *args, **kwargs)
+        if quantity:
+            stock.adjust(
+                product=product, quantity=quantity, reason="Stok awal", by=None
+            )
+        return product
 
 
 class DeliveryZoneFactory(factory.django.DjangoModelFactory):

@@ -1,19 +1,18 @@
 """Branch product management under `/dasbor/<posdaya>/produk/`.
 
 Pengelola of the POSDAYA and the koordinator only; every product is fetched
-through `products_for_branch(self.posdaya)`, so another POSDAYA's id is a 404.
+through `products_of_posdaya(self.posdaya)`, so another POSDAYA's id is a 404.
 """
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView, View
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 
+from pasar.views import ServiceActionView, ServiceFormView
 from posdaya.permissions import Area, AreaRequiredMixin
 from posdaya.views import DashboardMixin
 
@@ -29,7 +28,7 @@ from ..forms import (
 from ..models import Product
 
 
-class BranchProductMixin(AreaRequiredMixin, DashboardMixin):
+class PosdayaProductMixin(AreaRequiredMixin, DashboardMixin):
     """Access check plus the product named by `pk`, scoped to this POSDAYA."""
 
     area = Area.PRODUCTS
@@ -37,7 +36,7 @@ class BranchProductMixin(AreaRequiredMixin, DashboardMixin):
     def get_product(self) -> Product:
         if not hasattr(self, "_product"):
             self._product = get_object_or_404(
-                selectors.products_for_branch(self.posdaya), pk=self.kwargs["pk"]
+                selectors.products_of_posdaya(self.posdaya), pk=self.kwargs["pk"]
             )
         return self._product
 
@@ -48,14 +47,14 @@ class BranchProductMixin(AreaRequiredMixin, DashboardMixin):
         )
 
 
-class ProductListView(BranchProductMixin, TemplateView):
+class ProductListView(PosdayaProductMixin, TemplateView):
     template_name = "catalog/dashboard/product_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "").strip()[:100]
         status = self.request.GET.get("status", "")
-        products = selectors.search_branch_products(
+        products = selectors.search_posdaya_products(
             self.posdaya, query=query, status=status
         )
         page = Paginator(products, 25).get_page(self.request.GET.get("page"))
@@ -69,52 +68,72 @@ class ProductListView(BranchProductMixin, TemplateView):
         return context
 
 
-class ProductFormMixin(BranchProductMixin):
+class ValidationErrorOnFormMixin:
+    """Show a photo's ValidationError (raised inside the service) on the form.
+
+    The photo checks decode the upload inside the service's transaction, so
+    they raise Django's ValidationError rather than a DomainError; nothing was
+    saved when one comes back.
+    """
+
+    validation_error_field: str | None = None
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            form.add_error(self.validation_error_field, error)
+            return self.form_invalid(form)
+
+
+class ProductFormMixin(
+    ValidationErrorOnFormMixin, PosdayaProductMixin, ServiceFormView
+):
+    """The product form with its materials formset; both must be valid."""
+
     template_name = "catalog/dashboard/product_form.html"
+    form_class = ProductForm
+    prefix = "product"
     creating = True
 
-    def get_forms(self, data=None, files=None):
+    def get_form_kwargs(self):
         instance = None if self.creating else self.get_product()
-        form = ProductForm(
-            data, files, instance=instance, creating=self.creating, prefix="product"
-        )
-        initial = [] if self.creating else material_initial(instance)
-        formset = MaterialFormSet(data, initial=initial, prefix="bahan")
-        return form, formset
+        return {
+            **super().get_form_kwargs(),
+            "instance": instance,
+            "creating": self.creating,
+        }
 
-    def get(self, request, *args, **kwargs):
-        form, formset = self.get_forms()
-        return self.render_to_response(
-            self.get_context_data(form=form, formset=formset)
-        )
+    def get_formset(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        initial = [] if self.creating else material_initial(self.get_product())
+        return MaterialFormSet(data, initial=initial, prefix="bahan")
 
     def post(self, request, *args, **kwargs):
-        form, formset = self.get_forms(request.POST, request.FILES)
-        if form.is_valid() and formset.is_valid():
-            try:
-                product = self.save(form, formset)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                return redirect(self.product_url("product_edit", product))
-        return self.render_to_response(
-            self.get_context_data(form=form, formset=formset), status=200
-        )
+        form = self.get_form()
+        self.formset = self.get_formset()
+        if form.is_valid() and self.formset.is_valid():
+            return self.form_valid(form)
+        return self.form_invalid(form)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["formset"] = getattr(self, "formset", None) or self.get_formset()
         context["creating"] = self.creating
         if not self.creating:
             context["product"] = self.get_product()
         return context
 
+    def get_success_url(self, product=None) -> str:
+        return self.product_url("product_edit", product)
 
-class ProductCreateView(ProductFormMixin, TemplateView):
+
+class ProductCreateView(ProductFormMixin):
     creating = True
 
-    def save(self, form, formset):
+    def perform(self, form):
         data = form.cleaned_data
-        product = services.create_product(
+        return services.create_product(
             posdaya=self.posdaya,
             by=self.request.user,
             category=data["category"],
@@ -124,21 +143,20 @@ class ProductCreateView(ProductFormMixin, TemplateView):
             stock=data["stock"],
             weight_grams=data["weight_grams"],
             publish=data["publish"],
-            materials=formset.material_lines(),
+            materials=self.formset.material_lines(),
             images=data["images"],
         )
-        messages.success(
-            self.request, _("Produk %(name)s disimpan.") % {"name": product.name}
-        )
-        return product
+
+    def get_success_message(self, product) -> str:
+        return _("Produk %(name)s disimpan.") % {"name": product.name}
 
 
-class ProductEditView(ProductFormMixin, TemplateView):
+class ProductEditView(ProductFormMixin):
     creating = False
 
-    def save(self, form, formset):
+    def perform(self, form):
         data = form.cleaned_data
-        product = services.update_product(
+        return services.update_product(
             product=self.get_product(),
             by=self.request.user,
             category=data["category"],
@@ -146,111 +164,120 @@ class ProductEditView(ProductFormMixin, TemplateView):
             price=data["price"],
             description=data["description"],
             weight_grams=data["weight_grams"],
-            materials=formset.material_lines(),
+            materials=self.formset.material_lines(),
         )
-        messages.success(
-            self.request, _("Perubahan %(name)s disimpan.") % {"name": product.name}
-        )
-        return product
+
+    def get_success_message(self, product) -> str:
+        return _("Perubahan %(name)s disimpan.") % {"name": product.name}
 
 
-class ProductStatusView(BranchProductMixin, View):
-    """POST publish / unpublish / archive."""
+class ProductActionView(PosdayaProductMixin, ServiceActionView):
+    """A button on a product page; the product is looked up before the form."""
 
     def post(self, request, *args, **kwargs):
-        product = self.get_product()
-        form = ProductStatusForm(request.POST)
-        if form.is_valid():
-            action = form.cleaned_data["action"]
-            if action == "publish":
-                services.publish_product(product=product, by=request.user)
-                messages.success(request, _("Produk ditayangkan."))
-            elif action == "unpublish":
-                services.unpublish_product(product=product, by=request.user)
-                messages.success(request, _("Produk dijadikan draf."))
-            else:
-                services.archive_product(product=product, by=request.user)
-                messages.success(request, _("Produk diarsipkan."))
-        else:
-            messages.error(request, _("Tindakan tidak dikenal."))
-        return redirect(self.product_url("product_edit", product))
+        self.get_product()  # another POSDAYA's product: 404 whatever was posted
+        return super().post(request, *args, **kwargs)
 
 
-class ProductImagesView(BranchProductMixin, TemplateView):
+class ProductStatusView(ProductActionView):
+    """POST publish / unpublish / archive."""
+
+    form_class = ProductStatusForm
+    SERVICES = {
+        "publish": (services.publish_product, gettext_lazy("Produk ditayangkan.")),
+        "unpublish": (
+            services.unpublish_product,
+            gettext_lazy("Produk dijadikan draf."),
+        ),
+        "archive": (services.archive_product, gettext_lazy("Produk diarsipkan.")),
+    }
+
+    def perform(self, form):
+        action = form.cleaned_data["action"]
+        self.SERVICES[action][0](product=self.get_product(), by=self.request.user)
+        return action
+
+    def get_success_message(self, action) -> str:
+        return self.SERVICES[action][1]
+
+    def get_success_url(self, result=None) -> str:
+        return self.product_url("product_edit", self.get_product())
+
+
+class ProductImagesView(
+    ValidationErrorOnFormMixin, PosdayaProductMixin, ServiceFormView
+):
     """List, upload (several at once), reorder and delete photos."""
 
     template_name = "catalog/dashboard/product_images.html"
+    form_class = ImageUploadForm
+    validation_error_field = "images"
+    success_message = gettext_lazy("Foto ditambahkan.")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         product = self.get_product()
-        context.setdefault("form", ImageUploadForm())
         context.update(product=product, images=list(product.images.all()))
         return context
 
-    def post(self, request, *args, **kwargs):
-        product = self.get_product()
-        form = ImageUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    for upload in form.cleaned_data["images"]:
-                        services.add_product_image(
-                            product=product, upload=upload, by=request.user
-                        )
-            except ValidationError as error:
-                form.add_error("images", error)
-            else:
-                messages.success(request, _("Foto ditambahkan."))
-                return redirect(self.product_url("product_images", product))
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form):
+        return services.add_product_images(
+            product=self.get_product(),
+            uploads=form.cleaned_data["images"],
+            by=self.request.user,
+        )
+
+    def get_success_url(self, result=None) -> str:
+        return self.product_url("product_images", self.get_product())
 
 
-class ProductImageActionView(BranchProductMixin, View):
+class ProductImageActionView(ProductActionView):
     """POST on one photo: move it up or down, or delete it."""
 
-    def post(self, request, *args, **kwargs):
+    def perform(self, form):
         product = self.get_product()
-        image = get_object_or_404(product.images.all(), pk=kwargs["image_pk"])
-        action = request.POST.get("action")
+        image = get_object_or_404(product.images.all(), pk=self.kwargs["image_pk"])
+        action = self.request.POST.get("action")
         if action == "delete":
-            services.delete_product_image(image=image, by=request.user)
-            messages.success(request, _("Foto dihapus."))
+            services.delete_product_image(image=image, by=self.request.user)
         elif action in ("up", "down"):
-            services.move_product_image(image=image, up=action == "up", by=request.user)
-        return HttpResponseRedirect(self.product_url("product_images", product))
+            services.move_product_image(
+                image=image, up=action == "up", by=self.request.user
+            )
+        return action
+
+    def get_success_message(self, action) -> str:
+        return _("Foto dihapus.") if action == "delete" else ""
+
+    def get_success_url(self, result=None) -> str:
+        return self.product_url("product_images", self.get_product())
 
 
-class ProductStockView(BranchProductMixin, TemplateView):
+class ProductStockView(PosdayaProductMixin, ServiceFormView):
     """Adjust stock with a reason; the history of movements below."""
 
     template_name = "catalog/dashboard/product_stock.html"
+    form_class = StockAdjustmentForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         product = self.get_product()
-        context.setdefault("form", StockAdjustmentForm())
         context.update(product=product, movements=selectors.stock_movements(product))
         return context
 
-    def post(self, request, *args, **kwargs):
-        product = self.get_product()
-        form = StockAdjustmentForm(request.POST)
-        if form.is_valid():
-            try:
-                services.adjust_stock(
-                    product=product,
-                    quantity=form.cleaned_data["quantity"],
-                    reason=form.cleaned_data["reason"],
-                    by=request.user,
-                )
-            except services.CatalogError as error:
-                form.add_error("quantity", error.message)
-            else:
-                messages.success(
-                    request,
-                    _("Stok %(name)s sekarang %(stock)s.")
-                    % {"name": product.name, "stock": product.stock},
-                )
-                return redirect(self.product_url("product_stock", product))
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form):
+        return services.adjust_stock(
+            product=self.get_product(),
+            quantity=form.cleaned_data["quantity"],
+            reason=form.cleaned_data["reason"],
+            by=self.request.user,
+        )
+
+    def get_success_message(self, movement) -> str:
+        return _("Stok %(name)s sekarang %(stock)s.") % {
+            "name": self.get_product().name,
+            "stock": movement.stock_after,
+        }
+
+    def get_success_url(self, result=None) -> str:
+        return self.product_url("product_stock", self.get_product())

@@ -1,21 +1,17 @@
 """Back office: delivery zones, payment verification, POSDAYA fulfilment."""
 
 from django.contrib import messages
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import FileResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import (
-    CreateView,
-    DetailView,
-    ListView,
-    TemplateView,
-    UpdateView,
-)
+from django.views.generic import DetailView, ListView, TemplateView
 
 from pasar.money import format_rupiah
+from pasar.views import ServiceActionView, ServiceFormView
 from posdaya.permissions import (
     Area,
     AreaRequiredMixin,
@@ -34,8 +30,8 @@ from ..forms import (
 from ..models import DeliveryZone, Order, PaymentProof, SubOrder
 from ..payments import get_payment_method
 from ..selectors import (
-    all_orders,
     order_detail_queryset,
+    orders_for_overview,
     proofs_for_review,
     settlement_balances,
     settlement_entries,
@@ -44,17 +40,19 @@ from ..selectors import (
     suborders_of_posdaya,
 )
 from ..services import (
-    OrderError,
     advance_suborder,
     allowed_suborder_actions,
     amount_due,
     approve_payment,
     can_mark_paid,
+    can_refund,
+    create_zone,
     mark_suborder_paid,
     refund_suborder,
     reject_payment,
+    update_zone,
 )
-from ..settlement import SettlementError, balance_of, record_payout
+from ..services.settlement import balance_of, record_payout
 from ..whatsapp import suborder_message_for_shopper
 
 # --- delivery zones (koordinator) -------------------------------------------
@@ -68,18 +66,34 @@ class ZoneListView(KoordinatorRequiredMixin, DashboardMixin, ListView):
         return DeliveryZone.objects.order_by("-is_active", "fee", "name")
 
 
-class ZoneCreateView(KoordinatorRequiredMixin, DashboardMixin, CreateView):
+class ZoneCreateView(KoordinatorRequiredMixin, DashboardMixin, ServiceFormView):
     template_name = "orders/dashboard/zone_form.html"
     form_class = DeliveryZoneForm
     success_url = reverse_lazy("orders_dashboard:zone_list")
+    success_message = gettext_lazy("Zona pengiriman disimpan.")
 
-    def form_valid(self, form):
-        messages.success(self.request, _("Zona pengiriman disimpan."))
-        return super().form_valid(form)
+    def get_object(self) -> DeliveryZone | None:
+        return None
+
+    def get_form_kwargs(self):
+        self.object = self.get_object()
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # builds the form first
+        context["object"] = self.object
+        return context
+
+    def perform(self, form):
+        return create_zone(**form.cleaned_data, by=self.request.user)
 
 
-class ZoneUpdateView(ZoneCreateView, UpdateView):
-    model = DeliveryZone
+class ZoneUpdateView(ZoneCreateView):
+    def get_object(self) -> DeliveryZone:
+        return get_object_or_404(DeliveryZone, pk=self.kwargs["pk"])
+
+    def perform(self, form):
+        return update_zone(zone=self.object, **form.cleaned_data, by=self.request.user)
 
 
 # --- payment verification (koordinator) --------------------------------------
@@ -141,38 +155,40 @@ class PaymentProofFileView(KoordinatorRequiredMixin, View):
         return response
 
 
-class PaymentApproveView(KoordinatorRequiredMixin, View):
-    def post(self, request, pk):
-        proof = get_object_or_404(PaymentProof, pk=pk)
-        try:
-            order = approve_payment(proof_id=proof.pk, by=request.user)
-        except OrderError as error:
-            messages.error(request, str(error))
-            return redirect("orders_dashboard:payment_detail", pk=proof.pk)
-        messages.success(
-            request, _("Pembayaran %(code)s disetujui.") % {"code": order.code}
-        )
-        return redirect("orders_dashboard:payment_list")
+class ProofActionView(KoordinatorRequiredMixin, ServiceActionView):
+    """A decision on one proof: back to the queue, or to the proof when refused."""
+
+    success_url = reverse_lazy("orders_dashboard:payment_list")
+
+    def post(self, request, *args, **kwargs):
+        # The proof first: a missing one is a 404 whatever was posted.
+        self.proof = get_object_or_404(PaymentProof, pk=kwargs["pk"])
+        return super().post(request, *args, **kwargs)
+
+    def get_failure_url(self) -> str:
+        return reverse("orders_dashboard:payment_detail", kwargs={"pk": self.proof.pk})
 
 
-class PaymentRejectView(KoordinatorRequiredMixin, View):
-    def post(self, request, pk):
-        proof = get_object_or_404(PaymentProof, pk=pk)
-        form = RejectPaymentForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Tuliskan alasan penolakan."))
-            return redirect("orders_dashboard:payment_detail", pk=proof.pk)
-        try:
-            order = reject_payment(
-                proof_id=proof.pk, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except OrderError as error:
-            messages.error(request, str(error))
-            return redirect("orders_dashboard:payment_detail", pk=proof.pk)
-        messages.success(
-            request, _("Bukti transfer %(code)s ditolak.") % {"code": order.code}
+class PaymentApproveView(ProofActionView):
+    def perform(self, form):
+        return approve_payment(proof_id=self.proof.pk, by=self.request.user)
+
+    def get_success_message(self, order) -> str:
+        return _("Pembayaran %(code)s disetujui.") % {"code": order.code}
+
+
+class PaymentRejectView(ProofActionView):
+    form_class = RejectPaymentForm
+
+    def perform(self, form):
+        return reject_payment(
+            proof_id=self.proof.pk,
+            by=self.request.user,
+            reason=form.cleaned_data["reason"],
         )
-        return redirect("orders_dashboard:payment_list")
+
+    def get_success_message(self, order) -> str:
+        return _("Bukti transfer %(code)s ditolak.") % {"code": order.code}
 
 
 # --- POSDAYA fulfilment -------------------------------------------------------
@@ -233,7 +249,7 @@ class SubOrderDetailView(SubOrderMixin, TemplateView):
             ],
             can_cancel=SubOrder.Status.CANCELLED in actions,
             can_mark_paid=can_mark_paid(order=order, suborder=suborder),
-            can_refund=suborder.status == SubOrder.Status.COMPLETED
+            can_refund=can_refund(suborder=suborder)
             and policy.user_has_permission(
                 self.request.user, Area.REFUNDS, self.posdaya
             ),
@@ -242,41 +258,45 @@ class SubOrderDetailView(SubOrderMixin, TemplateView):
         return context
 
 
-class SubOrderTransitionView(SubOrderMixin, View):
-    def post(self, request, posdaya, pk):
-        suborder = self.get_suborder()
-        form = SubOrderTransitionForm(request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                messages.error(request, " ".join(errors))
-        else:
-            data = form.cleaned_data
-            try:
-                advance_suborder(
-                    suborder=suborder,
-                    to_status=data["to_status"],
-                    by=request.user,
-                    courier=data["courier"],
-                    tracking_number=data["tracking_number"],
-                    note=data["note"],
-                )
-            except OrderError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, _("Status pesanan diperbarui."))
-        return redirect(_suborder_url(suborder))
+class SubOrderActionView(SubOrderMixin, ServiceActionView):
+    """A button on the sub-order page; every answer goes back to that page."""
+
+    def post(self, request, *args, **kwargs):
+        # The sub-order first: another POSDAYA's is a 404 whatever was posted.
+        self.suborder = self.get_suborder()
+        return super().post(request, *args, **kwargs)
+
+    def get_success_url(self, result=None) -> str:
+        return _suborder_url(self.suborder)
 
 
-class SubOrderMarkPaidView(SubOrderMixin, View):
-    def post(self, request, posdaya, pk):
-        suborder = self.get_suborder()
-        try:
-            mark_suborder_paid(suborder=suborder, by=request.user)
-        except OrderError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Pembayaran tunai dicatat."))
-        return redirect(_suborder_url(suborder))
+class SubOrderTransitionView(SubOrderActionView):
+    form_class = SubOrderTransitionForm
+    success_message = gettext_lazy("Status pesanan diperbarui.")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return advance_suborder(
+            suborder=self.suborder,
+            to_status=data["to_status"],
+            by=self.request.user,
+            courier=data["courier"],
+            tracking_number=data["tracking_number"],
+            note=data["note"],
+        )
+
+    def form_invalid(self, form):
+        # Every field's problem, one message each (a move and its reason).
+        for errors in form.errors.values():
+            messages.error(self.request, " ".join(errors))
+        return HttpResponseRedirect(self.get_failure_url())
+
+
+class SubOrderMarkPaidView(SubOrderActionView):
+    success_message = gettext_lazy("Pembayaran tunai dicatat.")
+
+    def perform(self, form):
+        return mark_suborder_paid(suborder=self.suborder, by=self.request.user)
 
 
 class PackingSlipView(SubOrderMixin, TemplateView):
@@ -296,43 +316,44 @@ def _suborder_url(suborder: SubOrder) -> str:
     )
 
 
-class SubOrderRefundView(AreaRequiredMixin, View):
+class SubOrderRefundView(AreaRequiredMixin, ServiceActionView):
     """The koordinator refunds a completed sub-order (goods came back)."""
 
     area = Area.REFUNDS
+    form_class = RefundForm
+    success_message = gettext_lazy("Retur dicatat; stok dan setelmen sudah dikoreksi.")
 
-    def post(self, request, posdaya, pk):
-        suborder = get_object_or_404(
+    def post(self, request, *args, **kwargs):
+        self.suborder = get_object_or_404(
             SubOrder.objects.select_related("order", "posdaya"),
-            pk=pk,
+            pk=kwargs["pk"],
             posdaya=self.posdaya,
         )
-        form = RefundForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Tuliskan alasan retur."))
-        else:
-            try:
-                refund_suborder(
-                    suborder=suborder,
-                    by=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-            except OrderError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(
-                    request, _("Retur dicatat; stok dan setelmen sudah dikoreksi.")
-                )
-        return redirect(_suborder_url(suborder))
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return refund_suborder(
+            suborder=self.suborder,
+            by=self.request.user,
+            reason=form.cleaned_data["reason"],
+        )
+
+    def get_success_url(self, result=None) -> str:
+        return _suborder_url(self.suborder)
 
 
 # --- settlement ----------------------------------------------------------------
 
 
-class SettlementOverviewView(KoordinatorRequiredMixin, DashboardMixin, TemplateView):
+class SettlementOverviewView(KoordinatorRequiredMixin, DashboardMixin, ServiceFormView):
     """What the induk owes each POSDAYA, and recording payouts."""
 
     template_name = "orders/dashboard/settlement_overview.html"
+    form_class = PayoutForm
+    success_url = reverse_lazy("orders_dashboard:settlement_overview")
+
+    def get_initial(self):
+        return {"paid_on": timezone.localdate()}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -342,38 +363,25 @@ class SettlementOverviewView(KoordinatorRequiredMixin, DashboardMixin, TemplateV
             key: sum(row[key] for row in rows)
             for key in ("credits", "reversals", "payouts", "fees", "balance")
         }
-        context.setdefault(
-            "form", PayoutForm(initial={"paid_on": timezone.localdate()})
-        )
         return context
 
-    def post(self, request, *args, **kwargs):
-        form = PayoutForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                record_payout(
-                    posdaya=data["posdaya"],
-                    amount=data["amount"],
-                    paid_on=data["paid_on"],
-                    method=data["method"],
-                    reference=data["reference"],
-                    note=data["note"],
-                    by=request.user,
-                )
-            except SettlementError as error:
-                form.add_error("amount", str(error))
-            else:
-                messages.success(
-                    request,
-                    _("Pembayaran %(amount)s ke %(posdaya)s dicatat.")
-                    % {
-                        "amount": format_rupiah(data["amount"]),
-                        "posdaya": data["posdaya"],
-                    },
-                )
-                return redirect("orders_dashboard:settlement_overview")
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form):
+        data = form.cleaned_data
+        return record_payout(
+            posdaya=data["posdaya"],
+            amount=data["amount"],
+            paid_on=data["paid_on"],
+            method=data["method"],
+            reference=data["reference"],
+            note=data["note"],
+            by=self.request.user,
+        )
+
+    def get_success_message(self, entry) -> str:
+        return _("Pembayaran %(amount)s ke %(posdaya)s dicatat.") % {
+            "amount": format_rupiah(-entry.amount),
+            "posdaya": entry.posdaya,
+        }
 
 
 class SettlementStatementView(AreaRequiredMixin, DashboardMixin, ListView):
@@ -407,7 +415,7 @@ class OrderOverviewView(KoordinatorRequiredMixin, DashboardMixin, ListView):
 
     def get_queryset(self):
         query = self.request.GET.get("q", "").strip()[:40]
-        return all_orders(status=self.get_status(), query=query)
+        return orders_for_overview(status=self.get_status(), query=query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

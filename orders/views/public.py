@@ -6,18 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import ListView
 
 from catalog.models import Product
+from pasar.views import ServiceActionView
 
 from ..cart import Cart, CartError, add_to_cart, set_cart_quantity
-from ..forms import CartLineForm, CheckoutForm, PaymentProofForm
+from ..forms import CartLineForm, CartRemoveForm, CheckoutForm, PaymentProofForm
 from ..models import Order
 from ..payments import get_payment_method
 from ..selectors import (
@@ -35,12 +36,6 @@ from ..services import (
     submit_payment_proof,
 )
 from ..whatsapp import suborder_message_for_posdaya
-
-
-def _buyable_products():
-    return Product.objects.filter(
-        status=Product.Status.PUBLISHED, posdaya__is_active=True
-    )
 
 
 def _back(request, default: str):
@@ -86,14 +81,17 @@ class CartAddView(View):
     A plain form post redirects back with a message. The product page's script
     asks for JSON instead (`Accept: application/json`) and gets the message and
     the new cart count, so the shopper stays on the page; nothing is queued in
-    the messages framework then.
+    the messages framework then. Not a ServiceActionView for that reason: the
+    same outcome is answered two ways, and a refusal is a 400 in JSON.
     """
 
     def post(self, request):
         form = CartLineForm(request.POST)
         if not form.is_valid():
             return self.reply(request, False, _("Jumlah tidak valid."), back=True)
-        product = _buyable_products().filter(pk=form.cleaned_data["product"]).first()
+        product = (
+            Product.objects.public().filter(pk=form.cleaned_data["product"]).first()
+        )
         if product is None:
             return self.reply(request, False, _("Produk ini tidak lagi dijual."))
         try:
@@ -125,40 +123,58 @@ class CartAddView(View):
         return _back(request, cart_url) if back else redirect(cart_url)
 
 
-class CartUpdateView(View):
-    def post(self, request):
-        form = CartLineForm(request.POST)
-        cart = Cart(request.session)
-        if not form.is_valid():
-            messages.error(request, _("Jumlah tidak valid."))
-            return redirect("orders:cart")
+class CartActionView(ServiceActionView):
+    """A cart button: every answer goes back to the cart page."""
+
+    success_url = reverse_lazy("orders:cart")
+
+    def service_refused(self, form, error):
+        messages.error(self.request, error.message)
+        return HttpResponseRedirect(self.get_failure_url())
+
+
+class CartUpdateView(CartActionView):
+    form_class = CartLineForm
+
+    def perform(self, form):
+        cart = Cart(self.request.session)
         product_id = form.cleaned_data["product"]
-        product = _buyable_products().filter(pk=product_id).first()
-        if product is None:
+        product = Product.objects.public().filter(pk=product_id).first()
+        if product is None:  # no longer sold: the cart page says so itself
             cart.remove(product_id)
-            return redirect("orders:cart")
-        try:
-            set_cart_quantity(
-                cart=cart, product=product, quantity=form.cleaned_data["quantity"]
-            )
-        except CartError as error:
-            messages.error(request, str(error))
-        return redirect("orders:cart")
+            return None
+        return set_cart_quantity(
+            cart=cart, product=product, quantity=form.cleaned_data["quantity"]
+        )
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("Jumlah tidak valid."))
+        return HttpResponseRedirect(self.get_failure_url())
 
 
-class CartRemoveView(View):
-    def post(self, request):
-        try:
-            product_id = int(request.POST.get("product", ""))
-        except ValueError:
-            return redirect("orders:cart")
-        Cart(request.session).remove(product_id)
-        messages.info(request, _("Produk dihapus dari keranjang."))
-        return redirect("orders:cart")
+class CartRemoveView(CartActionView):
+    form_class = CartRemoveForm
+
+    def perform(self, form):
+        Cart(self.request.session).remove(form.cleaned_data["product"])
+
+    def get_success_message(self, result) -> str:
+        # Information, not success: shown as such on the cart page.
+        messages.info(self.request, _("Produk dihapus dari keranjang."))
+        return ""
+
+    def form_invalid(self, form):
+        # A tampered id: nothing was in the cart under it, nothing to say.
+        return HttpResponseRedirect(self.get_failure_url())
 
 
 class CheckoutView(View):
-    """Two steps without JavaScript: fill in, then confirm the priced summary."""
+    """Two steps without JavaScript: fill in, then confirm the priced summary.
+
+    Not a ServiceFormView: one form is posted twice (review, then confirm), a
+    refused order is shown on the review page with a fresh summary, and an
+    emptied cart sends a second submit to the order it already placed.
+    """
 
     template_name = "orders/checkout.html"
 
@@ -297,28 +313,25 @@ class OrderDetailView(OrderAccessMixin, View):
         return render(request, self.template_name, context)
 
 
-class PaymentProofUploadView(OrderAccessMixin, View):
-    def post(self, request, code):
-        order = self.get_order(request, code)
-        form = PaymentProofForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                submit_payment_proof(
-                    order=order,
-                    file=form.cleaned_data["file"],
-                    kind=form.kind,
-                    by=request.user,
-                )
-            except OrderError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(
-                    request,
-                    _("Bukti transfer terkirim. Kami periksa secepatnya."),
-                )
-        else:
-            messages.error(request, " ".join(form.errors.get("file", [])))
-        return redirect(_order_url(order))
+class PaymentProofUploadView(OrderAccessMixin, ServiceActionView):
+    form_class = PaymentProofForm
+    success_message = gettext_lazy("Bukti transfer terkirim. Kami periksa secepatnya.")
+
+    def post(self, request, *args, **kwargs):
+        # The order first: a wrong code or link is a 404 whatever was posted.
+        self.order = self.get_order(request, kwargs["code"])
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return submit_payment_proof(
+            order=self.order,
+            file=form.cleaned_data["file"],
+            kind=form.kind,
+            by=self.request.user,
+        )
+
+    def get_success_url(self, result=None) -> str:
+        return _order_url(self.order)
 
 
 class InvoiceView(OrderAccessMixin, View):

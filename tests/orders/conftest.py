@@ -10,6 +10,22 @@ from ..factories import DeliveryZoneFactory, ProductFactory
 
 PHONE = "6281298765432"
 
+# What a refused visitor gets from an induk page / from a POSDAYA's page.
+DENIED_INDUK = {
+    "anonymous": "login",
+    "shopper": 404,
+    "other_staff": 404,
+    "own_staff": 404,
+}
+DENIED_POSDAYA = {"anonymous": "login", "shopper": 404, "other_staff": 404}
+
+
+def denied_as(response):
+    """The answer to a refused visitor: "login" (sent to sign in) or the status."""
+    if response.status_code == 302 and "/akun/login/" in response["Location"]:
+        return "login"
+    return response.status_code
+
 
 @pytest.fixture
 def zone(db):

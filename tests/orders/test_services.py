@@ -100,7 +100,7 @@ def test_place_order_fails_as_a_whole_naming_the_product(product, other_product)
     assert str(error.value) == "Stok Vas Botol tidak cukup: diminta 3, tersisa 1."
     assert (stock(product), stock(other_product)) == (5, 1)
     assert Order.objects.count() == SubOrder.objects.count() == 0
-    assert StockMovement.objects.count() == 0
+    assert StockMovement.objects.exclude(reason="Stok awal").count() == 0
 
 
 def test_unpublished_product_is_refused(product):
@@ -108,6 +108,13 @@ def test_unpublished_product_is_refused(product):
     with pytest.raises(OrderError, match="Tas Kopi sudah tidak dijual"):
         make_order({product: 1})
     assert Order.objects.count() == 0
+
+
+def test_product_of_a_closed_posdaya_is_refused(product, posdaya):
+    type(posdaya).objects.filter(pk=posdaya.pk).update(is_active=False)
+    with pytest.raises(OrderError, match="Tas Kopi sudah tidak dijual"):
+        make_order({product: 1})
+    assert (Order.objects.count(), stock(product)) == (0, 5)
 
 
 def test_expected_total_mismatch_is_refused(product):

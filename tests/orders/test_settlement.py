@@ -7,11 +7,16 @@ import pytest
 
 from orders.models import SettlementEntry, SubOrder
 from orders.services import advance_suborder, mark_suborder_paid, refund_suborder
-from orders.settlement import SettlementError, balance_of, induk_fee, record_payout
+from orders.services.settlement import (
+    SettlementError,
+    balance_of,
+    induk_fee,
+    record_payout,
+)
 from pasar.models import AppendOnlyError, AuditLog
 
 from ..conftest import client_for, status_matrix
-from .conftest import make_order
+from .conftest import DENIED_INDUK, denied_as, make_order
 
 pytestmark = pytest.mark.django_db
 
@@ -272,10 +277,10 @@ def test_denied_payouts_and_refunds_change_nothing(
         "method": "tunai",
     }
     refund_url = f"/dasbor/{posdaya.slug}/pesanan/{bahagia.pk}/retur/"
-    for name in ("anonymous", "shopper", "other_staff", "own_staff"):
+    for name, answer in DENIED_INDUK.items():
         client = getattr(actors, name)
-        client.post("/dasbor/induk/setelmen/", data)
-        client.post(refund_url, {"reason": "x"})
+        assert denied_as(client.post("/dasbor/induk/setelmen/", data)) == answer
+        assert denied_as(client.post(refund_url, {"reason": "x"})) == answer, name
     assert SettlementEntry.objects.count() == 1
     bahagia.refresh_from_db()
     assert bahagia.status == "selesai"

@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from banksampah import selectors as banksampah_selectors
 from banksampah import services as banksampah_services
+from catalog import stock as catalog_stock
+from catalog.models import Product
 
 
 @dataclass(frozen=True)
@@ -48,16 +50,26 @@ CHECKS = [
             stock_id=row.stock_id
         ),
     ),
-    # PRODUCT STOCK: the lead adds the catalog check here after merging
-    # (catalog.stock.mismatches() / catalog.stock.repair()).
+    # Product stock against its stock movements. The stock column is what
+    # every reservation was checked against, so the repair keeps it and adds
+    # one correcting movement (audited) that makes the movements add up.
+    Check(
+        find=catalog_stock.mismatches,
+        describe=lambda row: f"product stock: {row}",
+        repair=lambda row: catalog_stock.repair(
+            product=Product.objects.get(pk=row.product_id),
+            reason="recompute_balances --fix",
+            by=None,
+        ),
+    ),
 ]
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute each member's balance from the savings entries and each "
-        "waste stock from its movements, and report differences; exit with an "
-        "error when any is found (--fix repairs them)."
+        "Recompute each member's balance from the savings entries, each waste "
+        "stock and each product's stock from its movements, and report "
+        "differences; exit with an error when any is found (--fix repairs them)."
     )
 
     def add_arguments(self, parser):

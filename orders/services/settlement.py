@@ -4,12 +4,13 @@ Every write locks the POSDAYA row first, so a payout's balance check and the
 entries it races with are serialised per POSDAYA.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pasar.audit import record_audit
@@ -18,7 +19,7 @@ from pasar.models import AuditLog
 from pasar.money import format_rupiah
 from posdaya.models import Posdaya
 
-from .models import SettlementEntry, SubOrder
+from ..models import SettlementEntry, SubOrder
 
 Kind = SettlementEntry.Kind
 
@@ -42,7 +43,9 @@ def balance_of(posdaya: Posdaya) -> int:
     return total["s"] or 0
 
 
-def credit_suborder(*, suborder: SubOrder, by) -> SettlementEntry:
+def credit_suborder(
+    *, suborder: SubOrder, by, now: datetime | None = None
+) -> SettlementEntry:
     """Credit a paid, completed sub-order to its POSDAYA (once; inside a txn)."""
     if suborder.status != SubOrder.Status.COMPLETED or not suborder.paid_at:
         raise SettlementError(_("Hanya pesanan yang dibayar dan selesai dikreditkan."))
@@ -65,10 +68,13 @@ def credit_suborder(*, suborder: SubOrder, by) -> SettlementEntry:
             fee_percent=percent,
             fee_amount=fee,
             by=by if by is not None and by.is_authenticated else None,
+            created_at=now or timezone.now(),
         )
 
 
-def reverse_suborder_credit(*, suborder: SubOrder, by, reason: str):
+def reverse_suborder_credit(
+    *, suborder: SubOrder, by, reason: str, now: datetime | None = None
+):
     """Reverse the credit of a sub-order that was refunded, if it was credited."""
     with transaction.atomic():
         _lock_posdaya(suborder.posdaya_id)
@@ -92,6 +98,7 @@ def reverse_suborder_credit(*, suborder: SubOrder, by, reason: str):
             reversal_of=credit,
             note=reason[:300],
             by=by if by is not None and by.is_authenticated else None,
+            created_at=now or timezone.now(),
         )
         record_audit(
             actor=by,
@@ -117,14 +124,17 @@ def record_payout(
 ) -> SettlementEntry:
     """Record money the induk paid to a POSDAYA; never more than it is owed."""
     if amount <= 0:
-        raise SettlementError(_("Jumlah pembayaran harus lebih dari nol."))
+        raise SettlementError(
+            _("Jumlah pembayaran harus lebih dari nol."), field="amount"
+        )
     with transaction.atomic():
         _lock_posdaya(posdaya.pk)
         owed = balance_of(posdaya)
         if amount > owed:
             raise SettlementError(
                 _("Jumlah melebihi saldo yang menjadi hak POSDAYA (%(owed)s).")
-                % {"owed": format_rupiah(owed)}
+                % {"owed": format_rupiah(owed)},
+                field="amount",
             )
         entry = SettlementEntry.objects.create(
             posdaya=posdaya,

@@ -1,0 +1,245 @@
+"""Placing an order: one checkout, one order, one sub-order per POSDAYA.
+
+The order row is inserted first (its unique checkout token makes a second
+submit find the first order), then stock is reserved through `catalog.stock`
+(all or nothing, the prices read here pinned), then the sub-orders, lines and
+first events are written, all in one transaction.
+"""
+
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog import errors as catalog_errors
+from catalog import stock
+from catalog.models import Product
+from pasar.pagecache import invalidates_public_pages
+
+from .. import emails
+from ..models import DeliveryMethod, DeliveryZone, Order, OrderLine, SubOrder
+from ..payments import REGISTRY
+from .errors import OrderError, OutOfStockError, PriceChangedError
+from .state import record_placed, user_or_none
+
+# No 0/O, 1/I/L: a code read aloud over WhatsApp cannot be misheard.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_ATTEMPTS = 10
+
+# What a refused reservation means for the order (same message).
+_RESERVATION_ERRORS = {
+    catalog_errors.NotForSaleError: OrderError,
+    catalog_errors.PriceChangedError: PriceChangedError,
+    catalog_errors.OutOfStockError: OutOfStockError,
+}
+
+
+class _DuplicateCheckout(Exception):
+    """Internal: another request already placed an order for this token."""
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    order: Order
+    created: bool
+
+
+def generate_order_code(now: datetime | None = None) -> str:
+    """Return a code like `PB-2611-7KQ3`: year and month, four random symbols."""
+    local = timezone.localtime(now or timezone.now())
+    suffix = "".join(secrets.choice(CODE_ALPHABET) for _ in range(4))
+    return f"PB-{local:%y%m}-{suffix}"
+
+
+@invalidates_public_pages
+def place_order(
+    *,
+    quantities: dict[int, int],
+    customer,
+    name: str,
+    phone: str,
+    email: str = "",
+    delivery_method: str,
+    address: str = "",
+    zone: DeliveryZone | None = None,
+    payment_method: str,
+    checkout_token: str,
+    expected_total: int | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> PlacedOrder:
+    """Place an order from cart quantities, reserving stock, all or nothing.
+
+    The checkout token makes this idempotent: a second call with the same token
+    (double click, reload, second tab) returns the first order, also when both
+    run at once (the unique index on the token decides). Raises OrderError
+    subclasses with a message naming the product when a line cannot be bought.
+    `now` is the moment of placing (default: now), for the demo's history.
+    """
+    existing = Order.objects.filter(checkout_token=checkout_token).first()
+    if existing is not None:
+        return PlacedOrder(existing, created=False)
+    quantities = {int(pk): int(q) for pk, q in quantities.items() if int(q) > 0}
+    if not quantities:
+        raise OrderError(_("Keranjang Anda kosong."))
+    method = REGISTRY.get(payment_method)
+    if method is None:
+        raise OrderError(_("Pilih cara pembayaran."))
+    if not method.supports(delivery_method):
+        raise OrderError(
+            _("%(payment)s tidak tersedia untuk %(delivery)s.")
+            % {
+                "payment": method.label,
+                "delivery": DeliveryMethod(delivery_method).label,
+            }
+        )
+    if delivery_method == DeliveryMethod.PICKUP:
+        zone, address = None, ""
+    elif zone is None or not zone.is_active or not zone.applies_to(delivery_method):
+        raise OrderError(_("Pilih zona pengiriman yang tersedia."))
+    try:
+        with transaction.atomic():
+            order = _create_order(
+                quantities=quantities,
+                customer=customer,
+                name=name,
+                phone=phone,
+                email=email,
+                delivery_method=delivery_method,
+                address=address,
+                zone=zone,
+                method=method,
+                checkout_token=checkout_token,
+                expected_total=expected_total,
+                note=note,
+                now=now or timezone.now(),
+            )
+    except _DuplicateCheckout:
+        return PlacedOrder(Order.objects.get(checkout_token=checkout_token), False)
+    return PlacedOrder(order, created=True)
+
+
+def _create_order(
+    *,
+    quantities,
+    customer,
+    name,
+    phone,
+    email,
+    delivery_method,
+    address,
+    zone,
+    method,
+    checkout_token,
+    expected_total,
+    note,
+    now,
+) -> Order:
+    products = list(
+        Product.objects.filter(pk__in=list(quantities))
+        .annotate(is_public=Exists(Product.objects.public().filter(pk=OuterRef("pk"))))
+        .select_related("posdaya")
+        .order_by("pk")
+    )
+    if len(products) != len(quantities):
+        raise OrderError(_("Sebagian produk di keranjang sudah tidak tersedia."))
+    for product in products:
+        if not product.is_public:
+            raise OrderError(
+                _("%(product)s sudah tidak dijual. Hapus dari keranjang.")
+                % {"product": product.name}
+            )
+    fee = 0 if zone is None else zone.fee
+    by_posdaya: dict[int, list[Product]] = defaultdict(list)
+    for product in products:
+        by_posdaya[product.posdaya_id].append(product)
+    items_total = sum(p.price * quantities[p.pk] for p in products)
+    delivery_total = fee * len(by_posdaya)
+    if expected_total is not None and expected_total != items_total + delivery_total:
+        raise PriceChangedError(
+            _("Harga atau ongkir berubah sejak halaman dibuka. Periksa ringkasan lagi.")
+        )
+    order = _insert_order(
+        checkout_token=checkout_token,
+        now=now,
+        fields={
+            "secret": secrets.token_urlsafe(24),
+            "customer": user_or_none(customer),
+            "name": name,
+            "phone": phone,
+            "email": email,
+            "delivery_method": delivery_method,
+            "address": address,
+            "zone": zone,
+            "payment_method": method.code,
+            "items_total": items_total,
+            "delivery_total": delivery_total,
+            "total": items_total + delivery_total,
+            "note": note,
+            "created_at": now,
+            "expires_at": (
+                now + timedelta(hours=settings.PASAR_ORDER_EXPIRY_HOURS)
+                if method.expires
+                else None
+            ),
+        },
+    )
+    # The prices read above are pinned in the reservation's condition.
+    try:
+        stock.reserve(
+            quantities={p: quantities[p.pk] for p in products},
+            reason=order.code,
+            by=user_or_none(customer),
+            now=now,
+        )
+    except catalog_errors.ReservationError as error:
+        raise _RESERVATION_ERRORS[type(error)](error.message) from error
+    suborders = SubOrder.objects.bulk_create(
+        SubOrder(
+            order=order,
+            posdaya_id=posdaya_id,
+            items_total=sum(p.price * quantities[p.pk] for p in group),
+            delivery_fee=fee,
+            total=sum(p.price * quantities[p.pk] for p in group) + fee,
+            created_at=now,
+        )
+        for posdaya_id, group in by_posdaya.items()
+    )
+    suborder_of = {s.posdaya_id: s for s in suborders}
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            suborder=suborder_of[p.posdaya_id],
+            product=p,
+            product_name=p.name,
+            unit_price=p.price,
+            quantity=quantities[p.pk],
+            line_total=p.price * quantities[p.pk],
+        )
+        for p in products
+    )
+    record_placed(order=order, suborders=suborders, by=customer, now=now)
+    emails.notify_after_commit(emails.send_order_placed, order.pk)
+    return order
+
+
+def _insert_order(*, checkout_token: str, now, fields: dict) -> Order:
+    """Insert the order row first: a concurrent duplicate waits on the token."""
+    for _attempt in range(CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return Order.objects.create(
+                    code=generate_order_code(now),
+                    checkout_token=checkout_token,
+                    **fields,
+                )
+        except IntegrityError:
+            if Order.objects.filter(checkout_token=checkout_token).exists():
+                raise _DuplicateCheckout from None
+            # Otherwise the random code collided: draw another.
+    raise OrderError(_("Pesanan gagal dibuat. Silakan coba lagi."))

@@ -1,0 +1,31 @@
+"""The payment registry is the one list of payment methods, the model's too."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from orders.models import Order
+from orders.payments import REGISTRY, PaymentMethod
+
+pytestmark = pytest.mark.django_db
+
+
+def test_order_payment_method_choices_are_the_registry():
+    field = Order._meta.get_field("payment_method")
+    assert list(field.choices) == [
+        ("transfer", "Transfer bank ke rekening POSDAYA Induk"),
+        ("bayar_di_tempat", "Bayar di tempat (tunai)"),
+    ]
+
+
+def test_a_registered_method_is_a_choice_without_a_migration(monkeypatch, order):
+    qris = PaymentMethod(code="qris", label="QRIS")
+    monkeypatch.setitem(REGISTRY, "qris", qris)
+    field = Order._meta.get_field("payment_method")
+    assert ("qris", "QRIS") in list(field.choices)
+    Order.objects.filter(pk=order.pk).update(payment_method="qris")
+    assert Order.objects.get(pk=order.pk).get_payment_method_display() == "QRIS"
+    out = StringIO()
+    call_command("makemigrations", "orders", check=True, dry_run=True, stdout=out)
+    assert out.getvalue() == "No changes detected in app 'orders'\n"
