@@ -135,6 +135,8 @@ class _Groups:
             )
         ]
         self.rows = [(kind, pk, text.words(name)) for kind, pk, name, _s, _o in rows]
+        # The catalogue words fetched for typo matching, if any were.
+        self.catalogue: list[tuple[str, int]] = []
 
     def vocabulary(self) -> list[tuple[str, int]]:
         counts: dict[str, int] = {}
@@ -179,8 +181,10 @@ def _resolve(query_words: list[str], groups: _Groups) -> list[Word]:
         words.append(word)
     typo_words = [word for word in unresolved if text.max_typos(word.text)]
     if typo_words:
+        # Wide enough for the looser suggestions of an empty result too.
         lengths = [len(word.text) for word in typo_words]
-        catalogue = backends.vocabulary(min(lengths) - 2, max(lengths) + 2)
+        catalogue = backends.vocabulary(min(lengths) - 3, max(lengths) + 3)
+        groups.catalogue = catalogue
         for word in typo_words:
             found = text.closest(word.text, catalogue, limit=TYPO_ALTERNATIVES)
             if found:
@@ -261,9 +265,7 @@ def _suggestions(query_words: list[str], words: list[Word], groups: _Groups):
     found: list[str] = []
     unmatched = [word for word in words if not word.matched]
     if unmatched:
-        lengths = [len(word.text) for word in unmatched]
-        catalogue = backends.vocabulary(min(lengths) - 3, max(lengths) + 3)
-        catalogue += groups.vocabulary()
+        catalogue = groups.catalogue + groups.vocabulary()
         replaced = []
         for word in words:
             if word.matched:
@@ -274,7 +276,11 @@ def _suggestions(query_words: list[str], words: list[Word], groups: _Groups):
                 replaced.append(nearest[0])
         found.append(" ".join(replaced))
     if len(words) > 1:
-        found += [word.text for word in words if word.matched]
+        found += [
+            word.corrected[0] if word.corrected else word.text
+            for word in words
+            if word.matched
+        ]
     unique = []
     for phrase in found:
         if phrase and phrase != " ".join(query_words) and phrase not in unique:
@@ -306,6 +312,7 @@ def search_products(
             words=words,
             suggestions=_suggestions(query_words, words, groups),
             categories=groups.categories,
+            limit=SEARCH_LIMIT,
         )
     text_words = [word for word in words if word.terms]
     fields = ("pk", "name", "category_id", "posdaya_id")
@@ -346,4 +353,5 @@ def search_products(
         words=words,
         suggestions=[] if ids else _suggestions(query_words, words, groups),
         categories=[] if ids else groups.categories,
+        limit=SEARCH_LIMIT,
     )
