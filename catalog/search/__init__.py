@@ -30,16 +30,7 @@ so (`capped`); an empty result carries "maksud Anda …?" suggestions.
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import (
-    Case,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from ..models import ProductMaterial
@@ -339,11 +330,7 @@ def search_products(
     elif ordering:
         products = queryset.filter(pk__in=ids).order_by(*ordering)
     else:
-        position = Case(
-            *(When(pk=pk, then=Value(index)) for index, pk in enumerate(ids)),
-            output_field=IntegerField(),
-        )
-        products = queryset.filter(pk__in=ids).alias(search_rank=position)
+        products = queryset.filter(pk__in=ids).alias(search_rank=backends.position(ids))
         products = products.order_by("search_rank")
     return SearchResult(
         query=query,

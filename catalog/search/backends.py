@@ -10,7 +10,7 @@ being a whole word or a word prefix.
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import BooleanField
+from django.db.models import BooleanField, IntegerField
 from django.db.models.expressions import RawSQL
 
 
@@ -62,6 +62,24 @@ def matches(alternatives: list[list[Term]], *, name_only: bool = False) -> RawSQ
         " WHERE catalog_product_fts MATCH %s)",
         [_fts5_query(alternatives, name_only=name_only)],
         output_field=BooleanField(),
+    )
+
+
+def position(ids: list[int]) -> RawSQL:
+    """Return each product's place in `ids`, to ORDER BY, as one parameter.
+
+    (A CASE of one WHEN per id costs Django more to build than the query.)
+    """
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            'array_position(%s::bigint[], "catalog_product"."id")',
+            [ids],
+            output_field=IntegerField(),
+        )
+    return RawSQL(
+        """instr(%s, ',' || "catalog_product"."id" || ',')""",
+        ["," + ",".join(str(pk) for pk in ids) + ","],
+        output_field=IntegerField(),
     )
 
 
