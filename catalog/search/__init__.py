@@ -159,8 +159,11 @@ def _resolve(query_words: list[str], groups: _Groups) -> list[Word]:
     for typed in query_words:
         word = Word(typed)
         stem = next((stem for stem in stems[typed] if stem in known), None)
-        if any(found.startswith(typed) for found in known):
-            word.terms = [Term(typed, prefix=True)]
+        starting = [found for found in known if found.startswith(typed)]
+        if starting:
+            # The word itself when no other catalogue word starts with it: the
+            # same products, and an exact lookup is cheaper than a prefix scan.
+            word.terms = [Term(typed, prefix=starting != [typed])]
             groups.mark(word, [typed], prefix=True)
         elif stem:
             word.terms = [Term(stem, prefix=True)]

@@ -90,13 +90,13 @@ END = "\U0010ffff"
 
 FIRST_WITH_PREFIX = (
     "SELECT * FROM (SELECT word FROM catalog_searchword WHERE word >= %s"
-    " AND word < %s AND products > 0 ORDER BY word LIMIT 1) AS first_word"
+    " AND word < %s AND products > 0 ORDER BY word LIMIT 2) AS first_words"
 )
 EXACTLY = "SELECT word FROM catalog_searchword WHERE word = %s AND products > 0"
 
 
 def known_words(prefixes: list[str], exact: list[str]) -> set[str]:
-    """Return catalogue words: the first starting with each prefix, and `exact`.
+    """Return catalogue words: the first two starting with each prefix, and `exact`.
 
     One query over the words table, whatever the number of words.
     """
