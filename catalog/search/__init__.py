@@ -37,7 +37,7 @@ from ..models import ProductMaterial
 from . import backends, text
 from .backends import Term
 
-SEARCH_LIMIT = 500
+SEARCH_LIMIT = 240
 TYPO_ALTERNATIVES = 3
 MAX_SUGGESTIONS = 3
 
