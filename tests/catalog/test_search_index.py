@@ -102,6 +102,6 @@ def test_writers_on_several_connections_share_one_vocabulary(client, posdaya):
             [words],
         )
     )
-    assert counts == {word: 4 for word in words}
+    assert counts == dict.fromkeys(words, 4)
     # Saved by other connections, corrected through this one.
     assert len(found(client, "cempedakk")) == 4
