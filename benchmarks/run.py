@@ -161,6 +161,14 @@ def catalog_pages() -> list[tuple[str, str]]:
         ("/produk/", "/produk/"),
         ("/produk/?q=tas", "/produk/?q=tas"),
         ("/produk/?q=dompett (typo)", "/produk/?q=dompett"),
+        ("/produk/?q=tas+plastik", "/produk/?q=tas+plastik"),
+        ("/produk/?q=tas&urut=termurah", "/produk/?q=tas&urut=termurah"),
+        (
+            "/produk/?q=tas&kategori=tas&harga_max=80000",
+            "/produk/?q=tas&kategori=tas&harga_max=80000",
+        ),
+        ("/produk/?q=tas&page=15", "/produk/?q=tas&page=15"),
+        ("/produk/?q=sepatu (nothing found)", "/produk/?q=sepatu"),
         (
             "/produk/ filters + sort",
             "/produk/?kategori=tas&posdaya=bahagia&harga_min=20000"
@@ -318,8 +326,37 @@ def induk_rows(args) -> list[tuple]:
     return rows
 
 
+def search_rows(args) -> list[tuple]:
+    """The search selector alone: matching, ranking, the count and one page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog import selectors
+
+    rows = []
+    for query in ("tas", "tas plastik", "dompett"):
+        timings = []
+        for _ in range(args.requests + 2):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                result = selectors.search_products(selectors.public_products(), query)
+                result.products.count()
+                page = list(result.products[:24])
+                timings.append((time.perf_counter() - started) * 1000)
+        assert page
+        rows.append(
+            (
+                f"search_products({query!r}) + count + page",
+                len(queries),
+                *_median_p95(timings[2:]),
+            )
+        )
+    return rows
+
+
 def catalog_rows(args) -> list[tuple]:
-    return [(label, *measure(url, args.requests)) for label, url in catalog_pages()]
+    pages = [(label, *measure(url, args.requests)) for label, url in catalog_pages()]
+    return pages + search_rows(args)
 
 
 SECTIONS = {

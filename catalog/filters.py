@@ -75,7 +75,7 @@ class ProductFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_search(self, queryset, name, value):
-        return selectors.search_products(queryset, value)
+        return queryset  # applied in `sorted_qs`, after every other filter
 
     def filter_minimum_price(self, queryset, name, value):
         return selectors.filter_price(queryset, minimum=int(value), maximum=None)
@@ -89,13 +89,21 @@ class ProductFilter(django_filters.FilterSet):
     def filter_sort(self, queryset, name, value):
         return queryset  # applied last, in `sorted_qs`, after every filter
 
+    # The search of the last `sorted_qs` (a SearchResult), None without one;
+    # the listing template reads its count, cap and suggestions.
+    search = None
+
     @property
     def sorted_qs(self):
-        """Return the filtered products in the chosen order."""
+        """Return the filtered products: searched, then in the chosen order."""
         queryset = self.qs  # validates the form; invalid fields are left out
         cleaned = getattr(self.form, "cleaned_data", {})
-        return selectors.sort_products(
-            queryset,
-            cleaned.get("urut") or None,
-            searching=bool(cleaned.get("q")),
+        sort = cleaned.get("urut") or None
+        # Searched last, so that the bounded set of matches is taken from the
+        # products the other filters keep.
+        self.search = selectors.search_products(
+            queryset, cleaned.get("q") or "", sort=sort
         )
+        if self.search is not None:
+            return self.search.products
+        return selectors.sort_products(queryset, sort)

@@ -95,9 +95,10 @@ class Product(TimeStampedModel):
     # maintained by `catalog.stock` (called by the orders services).
     sold_count = models.PositiveIntegerField(_("terjual"), default=0)
     published_at = models.DateTimeField(_("ditayangkan"), null=True, blank=True)
-    # PostgreSQL's full-text document of name + description, kept up to date by
-    # a database trigger (migration 0002) so search never rebuilds it per row.
-    # Always NULL on SQLite, which searches with LIKE instead.
+    # PostgreSQL's full-text document of name (weight A) + description, kept
+    # up to date by a database trigger (migrations 0002, 0003) so search never
+    # rebuilds it per row. Always NULL on SQLite, whose FTS5 table
+    # catalog_product_fts holds the same words (catalog/search/).
     search_document = SearchVectorField(
         _("dokumen pencarian"), null=True, editable=False
     )

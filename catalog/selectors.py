@@ -4,12 +4,11 @@ Every public listing starts from `public_products()`; every dashboard lookup
 starts from `products_of_posdaya(posdaya)`, so another POSDAYA's product is a 404.
 """
 
-from django.contrib.postgres.search import SearchQuery, TrigramWordSimilarity
-from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from posdaya.models import Posdaya
 
+from . import search
 from .models import Category, Product, ProductImage, ProductMaterial, StockMovement
 
 PAGE_SIZE = 24
@@ -42,47 +41,17 @@ def product_cards(queryset: QuerySet[Product]) -> QuerySet[Product]:
     return queryset.select_related("posdaya").prefetch_related(ordered_images())
 
 
-def search_products(queryset: QuerySet[Product], query: str) -> QuerySet[Product]:
-    """Narrow `queryset` to products matching `query`.
+def search_products(
+    queryset: QuerySet[Product], query: str, *, sort: str | None = None
+) -> search.SearchResult | None:
+    """Search the already filtered `queryset` for `query` (catalog/search/).
 
-    A product matches on its own text, or when its category or POSDAYA name
-    matches the whole query. The matching categories and POSDAYA are looked up
-    first (two small queries) so that PostgreSQL can combine indexes.
-    PostgreSQL: full-text search on name and description plus trigram word
-    similarity on the name (so a typo like "dompett" still finds "Dompet"),
-    annotated with `relevance`. SQLite: every word must appear in the name or
-    description.
+    Returns None when the query has no words (blank or punctuation only): the
+    listing then shows `queryset` as it is. Otherwise the result's `products`
+    are at most `search.SEARCH_LIMIT` products, ranked, or in the shopper's
+    `sort` when one is chosen.
     """
-    query = " ".join(query.split())[:100]
-    if not query:
-        return queryset
-    postgres = connection.vendor == "postgresql"
-    name_matches = Q(name__icontains=query)
-    if postgres:
-        name_matches |= Q(name__trigram_word_similar=query)
-    category_ids = list(
-        Category.objects.filter(name_matches).values_list("pk", flat=True)
-    )
-    posdaya_ids = list(
-        Posdaya.objects.filter(name_matches).values_list("pk", flat=True)
-    )
-    by_group = Q(category__in=category_ids) | Q(posdaya__in=posdaya_ids)
-    if postgres:
-        search_query = SearchQuery(query, search_type="websearch", config="simple")
-        return (
-            queryset.filter(
-                Q(search_document=search_query)
-                | Q(name__trigram_word_similar=query)
-                | by_group
-            )
-            # Ranking by the name alone is cheap (no document to rebuild per
-            # row) and puts products named like the query first.
-            .annotate(relevance=TrigramWordSimilarity(query, "name"))
-        )
-    by_text = Q()
-    for word in query.split()[:8]:
-        by_text &= Q(name__icontains=word) | Q(description__icontains=word)
-    return queryset.filter(by_text | by_group)
+    return search.search_products(queryset, query, ordering=SORTS.get(sort))
 
 
 def filter_price(
@@ -103,12 +72,8 @@ def filter_price(
     return queryset
 
 
-def sort_products(
-    queryset: QuerySet[Product], sort: str | None, *, searching: bool = False
-) -> QuerySet[Product]:
-    """Order by a shopper's sort key; by relevance when searching without one."""
-    if not sort and searching and connection.vendor == "postgresql":
-        return queryset.order_by("-relevance", "-id")
+def sort_products(queryset: QuerySet[Product], sort: str | None) -> QuerySet[Product]:
+    """Order by a shopper's sort key, newest first without one."""
     return queryset.order_by(*SORTS.get(sort or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
 
 

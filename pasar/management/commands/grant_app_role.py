@@ -70,11 +70,10 @@ class Command(BaseCommand):
             database_name, schema = cursor.fetchone()
 
         quote = connection.ops.quote_name
+        # Every table of the schema: the models' tables and the ones migrations
+        # create by hand (the search words, the database cache).
         tables = set(connection.introspection.table_names(include_views=False))
-        django_tables = sorted(
-            set(connection.introspection.django_table_names(only_existing=True))
-            | ({"django_migrations"} & tables)
-        )
+        django_tables = sorted(tables)
         ledgers = [t for t in ledger_tables() if t in tables]
         read_only = ["django_migrations"] if "django_migrations" in tables else []
         writable = [t for t in django_tables if t not in ledgers + read_only]
