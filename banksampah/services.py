@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from pasar.audit import record_audit
 from pasar.models import AuditLog
-from pasar.money import KG_QUANTUM, format_rupiah, rupiah_for_weight
+from pasar.money import KG_QUANTUM, format_kg, format_rupiah, rupiah_for_weight
 
 from .models import (
     Deposit,
@@ -89,7 +89,8 @@ def check_weight(weight) -> Decimal:
         raise BankSampahError(_("Berat harus lebih dari 0."))
     if value > MAX_LINE_WEIGHT:
         raise BankSampahError(
-            _("Berat satu baris paling banyak %(max)s.") % {"max": MAX_LINE_WEIGHT}
+            _("Berat satu baris paling banyak %(max)s.")
+            % {"max": format_kg(MAX_LINE_WEIGHT, "")}
         )
     if value != value.quantize(KG_QUANTUM):
         raise BankSampahError(_("Berat paling banyak 3 angka di belakang koma."))
@@ -192,8 +193,8 @@ def _move_stock(
             _("Stok %(name)s tidak cukup: tersedia %(stock)s, diminta %(weight)s.")
             % {
                 "name": stock.category.name,
-                "stock": f"{stock.weight:.3f}",
-                "weight": f"{-weight:.3f}",
+                "stock": format_kg(stock.weight, stock.category.get_unit_display()),
+                "weight": format_kg(-weight, stock.category.get_unit_display()),
             }
         )
     movement = WasteStockMovement.objects.create(

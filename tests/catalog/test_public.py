@@ -262,14 +262,14 @@ def test_product_page(client, catalog, other_posdaya):
     response = client.get("/produk/dompet-koin-sachet/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Rp 20.000" in html
+    assert "Rp\xa020.000" in html
     assert "Tersedia (8)" in html
     assert f'<a class="product-gallery-item" href="{first.large.url}"' in html
     assert (
         f'<img src="{first.small.url}" width="400" height="300" '
         'alt="Dompet Koin Sachet" loading="lazy"'
     ) in html
-    assert "Kemasan/sachet: 0,040 kg per unit" in html
+    assert "Kemasan/sachet: 0,040\xa0kg per unit" in html
     text = quote(
         "Halo POSDAYA Flamboyan, saya tertarik dengan produk Dompet Koin Sachet: "
         "http://testserver/produk/dompet-koin-sachet/"
@@ -280,7 +280,7 @@ def test_product_page(client, catalog, other_posdaya):
     # OpenGraph: a link shared on WhatsApp shows photo, name and price.
     assert '<meta property="og:title" content="Dompet Koin Sachet">' in html
     assert (
-        '<meta property="og:description" content="Rp 20.000 · POSDAYA Flamboyan · '
+        '<meta property="og:description" content="Rp\xa020.000 · POSDAYA Flamboyan · '
         'Kemasan plastik warna-warni.">'
     ) in html
     assert (
