@@ -26,6 +26,18 @@ def kg(value, unit="kg"):
 
 
 @register.filter
+def item(sequence, index):
+    """`{{ weeks|item:forloop.counter0 }}`: the entry at that position, or ''.
+
+    Labels a stacked table's cell with its column's heading.
+    """
+    try:
+        return sequence[int(index)]
+    except (IndexError, TypeError, ValueError, KeyError):
+        return ""
+
+
+@register.filter
 def phone(value):
     """`6281234567890` → `0812-3456-7890`."""
     return display_phone(value)
