@@ -48,7 +48,10 @@ css: install
 	npm ci --no-audit --no-fund --ignore-scripts
 	CRISPY_TEMPLATES="$(CRISPY_TEMPLATES)" node tools/purge_css.mjs
 
-assets: icons css
+pwa-icons: install
+	$(PY) tools/build_app_icons.py
+
+assets: icons css pwa-icons
 
 bench: install
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
