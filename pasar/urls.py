@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from . import sitemaps, views
+from . import pwa, sitemaps, views
 
 handler400 = "pasar.views.error_400"
 handler403 = "pasar.views.error_403"
@@ -19,6 +19,8 @@ urlpatterns = [
     path(
         "sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"
     ),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "tentang/",
