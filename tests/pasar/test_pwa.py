@@ -78,6 +78,7 @@ def test_offline_page_renders_without_prices_or_personal_data(client, koordinato
     assert koordinator.username not in html
     assert "csrfmiddlewaretoken" not in html
     assert '<meta name="robots" content="noindex">' in html
+    assert client.post("/offline/").status_code == 405
     english = Client()
     english.cookies["django_language"] = "en"
     assert "No internet connection" in english.get("/offline/").content.decode()
