@@ -92,3 +92,16 @@ def test_english_pages_use_english_separators(client, posdaya):
     assert ">Rp\xa01.250.000<" in indonesian
     assert ">Rp\xa01,250,000<" in english
     assert "Rp 1.250.000" not in english
+
+
+@pytest.mark.parametrize(
+    ("language", "total"), [("id", "95.798.580"), ("en", "95,798,580")]
+)
+def test_chart_totals_follow_the_active_language(language, total):
+    from pasar.charts import Series, horizontal_bars
+
+    with translation.override(language):
+        svg = horizontal_bars(
+            ["Mawar"], [Series("a", [95798000.4]), Series("b", [580])], title="t"
+        )
+    assert f">{total}<" in svg
