@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pasar.forms import PhoneField
+from pasar.money import format_kg
 
 from .models import Member, ProductionUse, WasteCategory, Withdrawal
 from .services import MAX_AMOUNT, MAX_LINE_WEIGHT
@@ -54,7 +55,8 @@ class WeightField(forms.DecimalField):
             raise forms.ValidationError(_("Berat harus lebih dari 0."))
         if abs(value) > MAX_LINE_WEIGHT:
             raise forms.ValidationError(
-                _("Berat satu baris paling banyak %(max)s.") % {"max": MAX_LINE_WEIGHT}
+                _("Berat satu baris paling banyak %(max)s.")
+                % {"max": format_kg(MAX_LINE_WEIGHT, "")}
             )
         if self.allow_negative and value == 0:
             raise forms.ValidationError(_("Berat penyesuaian tidak boleh 0."))

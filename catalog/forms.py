@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from banksampah.models import WasteCategory
 from pasar.uploads import open_image
 
+from .icons import CATEGORY_ICONS
 from .models import Category, Product
 from .services import MAX_IMAGES_PER_PRODUCT, MaterialLine
 
@@ -208,12 +209,14 @@ class ProductStatusForm(forms.Form):
     )
 
 
-ICONS_CSS = "vendor/bootstrap-icons-1.13.2/bootstrap-icons.min.css"
+# The icon subset the site serves (make icons): a name missing from it would
+# render as nothing, so only these are accepted.
+ICONS_CSS = "css/icons.css"
 
 
 @functools.cache
 def bootstrap_icon_names() -> frozenset[str]:
-    """The icon names the vendored Bootstrap Icons stylesheet defines."""
+    """The icon names the served Bootstrap Icons subset defines."""
     with open(finders.find(ICONS_CSS), encoding="utf-8") as css:
         return frozenset(re.findall(r"\.bi-([a-z0-9-]+)::before", css.read()))
 
@@ -234,8 +237,8 @@ class CategoryForm(forms.ModelForm):
             ),
             "order": _("Urutan tampil di beranda; angka kecil tampil lebih dulu."),
             "icon": _(
-                "Nama ikon dari Bootstrap Icons tanpa awalan bi-, mis. bag, "
-                "wallet2, flower1. Boleh dikosongkan."
+                "Pilih dari daftar ikon (nama Bootstrap Icons tanpa awalan bi-, "
+                "mis. bag, wallet2, flower1). Boleh dikosongkan."
             ),
         }
 
@@ -243,6 +246,11 @@ class CategoryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
         self.fields["order"].widget.attrs["inputmode"] = "numeric"
+        # Suggestions as the koordinator types; the template writes the list.
+        self.fields["icon"].widget.attrs.update(
+            {"list": "category-icons", "autocomplete": "off"}
+        )
+        self.icon_choices = CATEGORY_ICONS
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -257,7 +265,7 @@ class CategoryForm(forms.ModelForm):
         icon = self.cleaned_data["icon"].strip().lower().removeprefix("bi-")
         if icon and icon not in bootstrap_icon_names():
             raise ValidationError(
-                _("Ikon %(icon)s tidak ada di Bootstrap Icons."),
+                _("Ikon %(icon)s tidak tersedia. Pilih salah satu ikon dari daftar."),
                 params={"icon": icon},
             )
         return icon

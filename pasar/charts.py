@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils.formats import number_format
 
 PALETTE = ["#1f7a4d", "#e0a526", "#3b82c4", "#b5485d", "#6c757d"]
 
@@ -15,7 +16,8 @@ class Series:
 
 
 def _grouped(value) -> str:
-    return f"{value:,.0f}".replace(",", ".")
+    """A whole number grouped the active language's way: 1.234 / 1,234."""
+    return number_format(round(value), force_grouping=True)
 
 
 def horizontal_bars(

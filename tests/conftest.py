@@ -219,3 +219,38 @@ def race(action, threads: int = 4) -> tuple[list, list[str]]:
     for worker in workers:
         worker.join()
     return results, errors
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """collectstatic once, as production does it (hashed names, .gz and .br).
+
+    Returns the folder; `use_collected_static(settings, folder)` points a test's
+    settings at it.
+    """
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("staticfiles")
+    with override_settings(**production_static_settings(root)):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return root
+
+
+def production_static_settings(root) -> dict:
+    from django.conf import settings
+
+    return {
+        "STATIC_ROOT": root,
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {
+                "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            },
+        },
+    }
+
+
+def use_collected_static(settings, root) -> None:
+    for name, value in production_static_settings(root).items():
+        setattr(settings, name, value)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from pasar.money import KG_QUANTUM, format_rupiah
+from pasar.money import KG_QUANTUM, format_kg, format_rupiah
 
 from ..models import Member, SavingsEntry, WasteStock, WasteStockMovement
 from .validation import BankSampahError, user_or_none
@@ -141,8 +141,8 @@ def _movement(*, stock: WasteStock, kind: str, weight: Decimal, by, links):
             _("Stok %(name)s tidak cukup: tersedia %(stock)s, diminta %(weight)s.")
             % {
                 "name": stock.category.name,
-                "stock": f"{stock.weight:.3f}",
-                "weight": f"{-weight:.3f}",
+                "stock": format_kg(stock.weight, stock.category.get_unit_display()),
+                "weight": format_kg(-weight, stock.category.get_unit_display()),
             }
         )
     stock.weight = new_weight

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from pasar.errors import DomainError
-from pasar.money import KG_QUANTUM
+from pasar.money import KG_QUANTUM, format_kg
 
 from ..models import WasteCategory
 
@@ -51,7 +51,8 @@ def check_weight(weight) -> Decimal:
         raise BankSampahError(_("Berat harus lebih dari 0."))
     if value > MAX_LINE_WEIGHT:
         raise BankSampahError(
-            _("Berat satu baris paling banyak %(max)s.") % {"max": MAX_LINE_WEIGHT}
+            _("Berat satu baris paling banyak %(max)s.")
+            % {"max": format_kg(MAX_LINE_WEIGHT, "")}
         )
     if value != value.quantize(KG_QUANTUM):
         raise BankSampahError(_("Berat paling banyak 3 angka di belakang koma."))

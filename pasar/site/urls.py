@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from pasar import pwa
+
 from . import sitemaps
 from .views import public as views
 
@@ -20,6 +22,8 @@ urlpatterns = [
     path(
         "sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"
     ),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "tentang/",

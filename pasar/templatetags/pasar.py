@@ -1,11 +1,8 @@
 """Template filters used everywhere: money, weight, phone, WhatsApp, query strings."""
 
-from decimal import Decimal
-
 from django import template
-from django.utils.formats import number_format
 
-from pasar.money import format_rupiah
+from pasar.money import format_kg, format_rupiah
 from pasar.phone import display_phone, whatsapp_url
 
 register = template.Library()
@@ -13,18 +10,31 @@ register = template.Library()
 
 @register.filter
 def rupiah(value):
-    """`25000` → `Rp 25.000`."""
+    """`25000` → `Rp 25.000` (`Rp 25,000` in English), never broken on a line."""
     if value is None or value == "":
         return format_rupiah(0)
     return format_rupiah(int(value))
 
 
 @register.filter
-def kg(value):
-    """A weight in kg with three decimals in the active language's format."""
-    if value is None or value == "":
-        value = Decimal(0)
-    return f"{number_format(Decimal(value), decimal_pos=3, use_l10n=True)} kg"
+def kg(value, unit="kg"):
+    """`29071.7` → `29.071,700 kg` (`29,071.700 kg` in English), unbroken.
+
+    `{{ weight|kg:category.get_unit_display }}` writes another unit (liter).
+    """
+    return format_kg(value, unit)
+
+
+@register.filter
+def item(sequence, index):
+    """`{{ weeks|item:forloop.counter0 }}`: the entry at that position, or ''.
+
+    Labels a stacked table's cell with its column's heading.
+    """
+    try:
+        return sequence[int(index)]
+    except (IndexError, TypeError, ValueError, KeyError):
+        return ""
 
 
 @register.filter

@@ -1,9 +1,13 @@
 // Weighing screen: live Rupiah per line and total, Enter adds a line.
 // The page works without this file: "Hitung" previews on the server.
 (() => {
+  // As the server writes it: the page's language's grouping, a no-break space.
+  const grouping = new Intl.NumberFormat(document.documentElement.lang || "id", {
+    maximumFractionDigits: 0,
+  });
   const formatRupiah = (amount) => {
     const sign = amount < 0 ? "-" : "";
-    return `${sign}Rp ${Math.abs(amount).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ".")}`;
+    return `${sign}Rp\u00a0${grouping.format(Math.abs(amount))}`;
   };
 
   // Weight typed as "2,5" or "2.5" → thousandths as an integer, or null.

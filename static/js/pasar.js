@@ -1,4 +1,14 @@
 // Small progressive enhancements; every page works without this file.
+
+// The service worker only shows an offline page when the network fails; it
+// is registered after the page has loaded so it never competes with it.
+window.addEventListener("load", () => {
+  const url = document.body.dataset.serviceWorker;
+  if (url && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(url, { scope: "/" }).catch(() => {});
+  }
+});
+
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-print]").forEach((button) => {
     button.addEventListener("click", () => window.print());

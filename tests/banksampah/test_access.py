@@ -230,7 +230,7 @@ def test_passbook_for_anonymous_non_member_and_member(client, shopper, member, p
     body = response.content.decode()
     assert response.status_code == 200
     assert "BHG-07-0001" in body
-    assert "Rp 6.000" in body
+    assert "Rp\xa06.000" in body
     response = client_for(shopper).get("/tabungan/cetak/")
     assert response.status_code == 200
-    assert "Rp 6.000" in response.content.decode()
+    assert "Rp\xa06.000" in response.content.decode()

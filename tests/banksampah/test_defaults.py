@@ -57,7 +57,7 @@ def test_existing_categories_and_prices_are_left_alone(koordinator):
     WasteCategoryFactory(name="botol kaca", slug="kaca-botol", order=2)
     page = client_for(koordinator).get("/dasbor/induk/harga-sampah/").content.decode()
     assert "Tambahkan 9 jenis sampah bawaan" in page
-    assert "Aluminium: beli Rp 10.000, jual Rp 13.000 per kg" in page
+    assert "Aluminium: beli Rp\xa010.000, jual Rp\xa013.000 per kg" in page
     on = dt.date(2026, 11, 2)
     assert add_default_waste_categories(by=koordinator, valid_from=on) == 9
     assert WasteCategory.objects.count() == 11

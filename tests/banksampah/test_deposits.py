@@ -58,7 +58,7 @@ def test_preview_shows_amounts_and_changes_nothing(petugas, member, pet, kardus)
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Rp 7.035" in body and "Rp 1.502" in body and "Rp 8.537" in body
+    assert "Rp\xa07.035" in body and "Rp\xa01.502" in body and "Rp\xa08.537" in body
     assert f'value="{key}"' in body
     assert state() == (0, 0, 0, [0])
 
@@ -79,9 +79,9 @@ def test_confirm_twice_with_same_key_credits_once(petugas, member, pet):
     assert second["Location"] == receipt
     assert state() == (1, 1, 1, [6000])
     body = client.get(receipt).content.decode()
-    assert "Rp 6.000" in body
+    assert "Rp\xa06.000" in body
     assert "https://wa.me/6281311112222?text=" in body
-    assert "sekarang%20Rp%206.000" in body
+    assert "sekarang%20Rp%C2%A06.000" in body
 
 
 @pytest.mark.parametrize(
@@ -89,10 +89,10 @@ def test_confirm_twice_with_same_key_credits_once(petugas, member, pet):
     [
         ("-1", "Berat harus lebih dari 0."),
         ("0", "Berat harus lebih dari 0."),
-        ("1000,001", "Berat satu baris paling banyak 1000.000."),
+        ("1000,001", "Berat satu baris paling banyak 1.000,000."),
         ("1,2345", "Berat paling banyak 3 angka di belakang koma."),
         ("dua kilo", "Berat harus berupa angka, misalnya 2,5."),
-        ("1e400", "Berat satu baris paling banyak 1000.000."),
+        ("1e400", "Berat satu baris paling banyak 1.000,000."),
     ],
 )
 def test_bad_weights_show_message_and_change_nothing(
@@ -143,7 +143,7 @@ def test_withdrawal_form_refuses_above_balance_and_bad_amounts(petugas, member, 
     client = client_for(petugas)
     url = f"/dasbor/bahagia/bank-sampah/nasabah/{member.pk}/penarikan/baru/"
     for amount, message in [
-        ("6001", "Saldo tidak cukup: saldo Rp 6.000, diminta Rp 6.001."),
+        ("6001", "Saldo tidak cukup: saldo Rp\xa06.000, diminta Rp\xa06.001."),
         ("0", "Jumlah penarikan harus lebih dari Rp 0."),
         ("-10", "Jumlah penarikan harus lebih dari Rp 0."),
         ("seribu", "Tulis jumlah Rupiah tanpa koma, misalnya 25000."),
@@ -163,7 +163,7 @@ def test_withdrawal_form_refuses_above_balance_and_bad_amounts(petugas, member, 
     member.refresh_from_db()
     assert member.balance == 1000
     body = client.get(response["Location"]).content.decode()
-    assert "Rp 5.000" in body and "Transfer" in body and "Rp 1.000" in body
+    assert "Rp\xa05.000" in body and "Transfer" in body and "Rp\xa01.000" in body
 
 
 def test_passbook_page_query_count(django_assert_num_queries, shopper, member, pet):

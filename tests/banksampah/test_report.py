@@ -86,12 +86,12 @@ def test_page_csv_and_xlsx_show_the_same_numbers(posdaya, week, pengelola):
     query = "?dari=2025-03-03&sampai=2025-03-09"
     page = client.get("/dasbor/bahagia/bank-sampah/laporan/" + query).content.decode()
     for text in (
-        "Rp 17.499",
-        "Rp 5.000",
-        "Rp 12.000",
-        "3,833 kg",
-        "Rp 11.499",
-        "7,833 kg",
+        "Rp\xa017.499",
+        "Rp\xa05.000",
+        "Rp\xa012.000",
+        "3,833\xa0kg",
+        "Rp\xa011.499",
+        "7,833\xa0kg",
     ):
         assert text in page
     response = client.get("/dasbor/bahagia/bank-sampah/laporan/csv/" + query)

@@ -1,9 +1,12 @@
 """Craft categories kept by the koordinator under /dasbor/induk/kategori/."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
 
+from catalog.icons import CATEGORY_ICONS
 from catalog.models import Category, Product
 from catalog.services import DEFAULT_CATEGORIES, add_default_categories
 
@@ -178,12 +181,31 @@ def test_defaults_fill_only_what_is_missing(koordinator):
     assert "/dasbor/induk/kategori/bawaan/" not in response.content.decode()
 
 
-def test_default_icons_exist_in_the_vendored_icon_font():
+def test_default_and_offered_icons_exist_in_the_served_icon_subset():
     from catalog.forms import bootstrap_icon_names
 
     icons = {icon for _slug, _name, icon in DEFAULT_CATEGORIES}
     assert icons - bootstrap_icon_names() == set()
-    assert len(bootstrap_icon_names()) > 2000
+    assert set(CATEGORY_ICONS) - bootstrap_icon_names() == set()
+    # Bootstrap Icons has "airplane", but the site does not serve it.
+    assert "airplane" not in bootstrap_icon_names()
+
+
+def test_the_form_offers_the_icons_and_refuses_one_that_is_not_served(koordinator):
+    client = client_for(koordinator)
+    page = client.get("/dasbor/induk/kategori/baru/").content.decode()
+    assert 'list="category-icons"' in page
+    offered = re.findall(r'<option value="([a-z0-9-]+)"></option>', page)
+    assert offered == list(CATEGORY_ICONS)
+    before = rows()
+    response = client.post(
+        "/dasbor/induk/kategori/baru/",
+        {"name": "Pesawat", "slug": "", "order": 1, "icon": "airplane"},
+    )
+    assert response.context["form"].errors["icon"] == [
+        "Ikon airplane tidak tersedia. Pilih salah satu ikon dari daftar."
+    ]
+    assert rows() == before
 
 
 def test_a_renamed_category_is_never_served_stale(

@@ -246,7 +246,9 @@ def test_product_page(client, catalog, other_posdaya):
         large_width=1200,
         large_height=900,
     )
-    ProductImageFactory(product=product, position=1)
+    second = ProductImageFactory(
+        product=product, position=1, small_width=400, small_height=400
+    )
     ProductMaterialFactory(
         product=product,
         waste_category=WasteCategoryFactory(name="Kemasan/sachet", slug="sachet"),
@@ -261,14 +263,25 @@ def test_product_page(client, catalog, other_posdaya):
     response = client.get("/produk/dompet-koin-sachet/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Rp 20.000" in html
+    assert "Rp\xa020.000" in html
     assert "Tersedia (8)" in html
     assert f'<a class="product-gallery-item" href="{first.large.url}"' in html
+    # The first photo is the largest paint: the large rendition, fetched at once,
+    # with both renditions offered for the screen's width and density.
     assert (
-        f'<img src="{first.small.url}" width="400" height="300" '
+        f'<img src="{first.large.url}" srcset="{first.small.url} 400w, '
+        f'{first.large.url} 1200w" sizes="(min-width: 1400px) 636px, '
+        "(min-width: 1200px) 546px, (min-width: 992px) 456px, (min-width: 768px) "
+        '336px, calc(100vw - 24px)" width="1200" height="900" '
+        'alt="Dompet Koin Sachet" loading="eager" fetchpriority="high"'
+    ) in html
+    # The others stay small and lazy.
+    assert (
+        f'<img src="{second.small.url}" width="400" height="400" '
         'alt="Dompet Koin Sachet" loading="lazy"'
     ) in html
-    assert "Kemasan/sachet: 0,040 kg per unit" in html
+    assert html.count('fetchpriority="high"') == 1
+    assert "Kemasan/sachet: 0,040\xa0kg per unit" in html
     text = quote(
         "Halo POSDAYA Flamboyan, saya tertarik dengan produk Dompet Koin Sachet: "
         "http://testserver/produk/dompet-koin-sachet/"
@@ -279,7 +292,7 @@ def test_product_page(client, catalog, other_posdaya):
     # OpenGraph: a link shared on WhatsApp shows photo, name and price.
     assert '<meta property="og:title" content="Dompet Koin Sachet">' in html
     assert (
-        '<meta property="og:description" content="Rp 20.000 · POSDAYA Flamboyan · '
+        '<meta property="og:description" content="Rp\xa020.000 · POSDAYA Flamboyan · '
         'Kemasan plastik warna-warni.">'
     ) in html
     assert (

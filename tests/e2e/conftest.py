@@ -1,8 +1,9 @@
 """Real-browser journeys: Playwright driving the system Chromium.
 
-Each test gets a phone-sized page (390×844) against pytest-django's live server,
-saves a screenshot under test-artifacts/ and can run an axe-core accessibility
-check that fails on serious or critical violations.
+Each test gets a phone-sized page (360×740, a common small Android phone)
+against pytest-django's live server, saves a screenshot under test-artifacts/
+and checks each page it visits with `assert_accessible`: axe-core (no serious
+or critical violation) and nothing wider than the screen.
 """
 
 import os
@@ -14,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("PASAR_CHROMIUM", "/usr/bin/chromium")
+PHONE = {"width": 360, "height": 740}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the
@@ -55,7 +57,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, request, live_server):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.base = live_server.url
@@ -69,9 +71,38 @@ def page(browser, request, live_server):
         context.close()
 
 
+# Swipe strips scroll sideways on purpose (category chips, product photos).
+SIDEWAYS_ON_PURPOSE = ".category-strip, .product-gallery"
+OVERFLOW = """(allowed) => {
+  const width = document.documentElement.clientWidth;
+  const found = [];
+  if (document.documentElement.scrollWidth > width) {
+    found.push(`page ${document.documentElement.scrollWidth}px wide`);
+  }
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.closest(allowed)) continue;
+    const style = getComputedStyle(el);
+    const scrolls = ["auto", "scroll"].includes(style.overflowX);
+    if (scrolls && el.scrollWidth > el.clientWidth + 1) {
+      const name = `${el.tagName.toLowerCase()}.${el.className}`;
+      found.push(`${name} scrolls ${el.scrollWidth}px`);
+    }
+  }
+  return found;
+}"""
+
+
+def assert_fits(page) -> None:
+    """Fail when the page, or a box on it, scrolls sideways on the phone."""
+    found = page.evaluate(OVERFLOW, SIDEWAYS_ON_PURPOSE)
+    assert found == [], f"{page.url}: " + " | ".join(found[:5])
+
+
 def assert_accessible(page) -> None:
-    """Run axe-core on the current page; fail on serious or critical issues."""
+    """Check the current page: axe-core serious/critical issues, sideways scroll."""
     from axe_playwright_python.sync_playwright import Axe
+
+    assert_fits(page)
 
     results = Axe().run(page)
     serious = [
@@ -98,6 +129,7 @@ def open_menu(page, name: str = "Buka menu") -> None:
 
 def sign_in(page, username: str, password: str) -> None:
     page.goto(page.base + "/akun/login/")
+    assert_accessible(page)
     page.fill("input[name=login]", username)
     page.fill("input[name=password]", password)
     # Wait for the POST's own navigation: wait_for_load_state() alone can return

@@ -30,7 +30,7 @@ from ..factories import (
     WastePriceFactory,
 )
 from ..orders.conftest import make_order
-from .conftest import assert_accessible, open_menu, sign_in
+from .conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -106,8 +106,9 @@ def shop(posdaya, other_posdaya, pengelola, other_pengelola, koordinator):
 
 def add_from_search(page, posdaya_name: str, product_name: str, cart_size: int) -> None:
     """Search "tas" from the header, keep one POSDAYA, open a product, add it."""
-    open_menu(page)
+    # The search box is in the phone's header, not behind the menu.
     search = page.get_by_role("searchbox", name="Cari produk")
+    expect(search).to_be_visible()
     search.fill("tas")
     search.press("Enter")
     page.wait_for_url("**/produk/?q=tas")
@@ -115,11 +116,18 @@ def add_from_search(page, posdaya_name: str, product_name: str, cart_size: int) 
         "Hasil pencarian “tas”"
     )
     assert page.get_by_role("link", name="Lampu Botol").count() == 0
-    page.get_by_label("POSDAYA", exact=True).select_option(label=posdaya_name)
+    # The filters are folded behind one button; the products come first.
+    posdaya_filter = page.get_by_label("POSDAYA", exact=True)
+    expect(posdaya_filter).to_be_hidden()
+    expect(page.locator(".product-card").first).to_be_in_viewport()
+    assert_accessible(page)
+    page.locator("summary", has_text="Filter").click()
+    posdaya_filter.select_option(label=posdaya_name)
     page.get_by_role("button", name="Terapkan").click()
     page.wait_for_url("**posdaya=*")
     names = page.locator(".product-card .card-title").all_inner_texts()
     assert names == [product_name]
+    assert_accessible(page)
     page.get_by_role("link", name=product_name).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(product_name)
     product_url = page.url
@@ -139,10 +147,15 @@ def test_guest_buys_from_two_posdaya_and_both_fulfil(page, shop, tmp_path):
 
     # 1. The guest: search, filter, product, cart, checkout, proof of transfer.
     page.goto(page.base + "/")
+    assert_accessible(page)
     add_from_search(page, "POSDAYA Bahagia", kopi.name, 1)
     assert_accessible(page)  # a product page
     page.goto(page.base + "/")
     add_from_search(page, "POSDAYA Flamboyan", anyam.name, 2)
+    # With items in the cart the header still keeps one row.
+    header = page.locator(".site-header .navbar").bounding_box()
+    assert header["height"] < 70, header
+    assert_accessible(page)
 
     page.get_by_role("link", name="Lihat keranjang").click()
     expect(page.locator(".cart-line")).to_have_count(2)
@@ -156,7 +169,8 @@ def test_guest_buys_from_two_posdaya_and_both_fulfil(page, shop, tmp_path):
     assert_accessible(page)
     page.get_by_role("button", name="Lanjut ke ringkasan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Periksa pesanan Anda")
-    page.get_by_role("button", name="Pesan sekarang · Rp 60.000").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Pesan sekarang · Rp\xa060.000").click()
     page.wait_for_url(re.compile(r"/pesanan/[^/]+/\?t="))
     order_url = page.url
     status = page.locator(".order-status")
@@ -168,6 +182,7 @@ def test_guest_buys_from_two_posdaya_and_both_fulfil(page, shop, tmp_path):
     page.get_by_role("button", name="Kirim bukti transfer").click()
     page.get_by_text("Bukti transfer terkirim. Kami periksa secepatnya.").wait_for()
     assert status.inner_text() == "Menunggu verifikasi"
+    assert_accessible(page)
     code = page.get_by_role("heading", level=1).inner_text().removeprefix("Pesanan ")
 
     # 2. The koordinator approves the transfer.
@@ -175,9 +190,12 @@ def test_guest_buys_from_two_posdaya_and_both_fulfil(page, shop, tmp_path):
     page.goto(page.base + "/dasbor/pembayaran/")
     assert_accessible(page)
     page.get_by_role("link", name=re.compile(code)).click()
-    page.get_by_role("button", name="Setujui: dana Rp 60.000 sudah masuk").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(code)
+    assert_accessible(page)
+    page.get_by_role("button", name="Setujui: dana Rp\xa060.000 sudah masuk").click()
     page.get_by_text(f"Pembayaran {code} disetujui.").wait_for()
     expect(page.get_by_text("Tidak ada bukti transfer di sini.")).to_be_visible()
+    assert_accessible(page)
 
     # Each pengelola sees its own sub-order only and completes it.
     for username, slug, mine, theirs in (
@@ -191,6 +209,7 @@ def test_guest_buys_from_two_posdaya_and_both_fulfil(page, shop, tmp_path):
         assert_accessible(page)
         orders.first.click()
         expect(page.get_by_role("heading", level=1)).to_have_text(code)
+        assert_accessible(page)
         assert page.get_by_text(mine).count() >= 1
         assert page.get_by_text(theirs).count() == 0
         for step in ("Diproses", "Siap diambil", "Selesai"):
@@ -200,6 +219,7 @@ def test_guest_buys_from_two_posdaya_and_both_fulfil(page, shop, tmp_path):
         assert_accessible(page)
         other = "flamboyan" if slug == "bahagia" else "bahagia"
         assert page.goto(page.base + f"/dasbor/{other}/pesanan/").status == 404
+        assert_accessible(page)
 
     # The guest's secret link now shows the order complete.
     page.context.clear_cookies()
@@ -234,11 +254,13 @@ def test_pengelola_lists_a_product_with_a_photo(page, posdaya, pengelola, tmp_pa
     assert_accessible(page)
     page.get_by_role("button", name="Simpan").click()
     page.get_by_text("Produk Vas Botol Kaca Hijau disimpan.").wait_for()
+    assert_accessible(page)
 
     page.context.clear_cookies()
     page.goto(page.base + "/produk/")
+    assert_accessible(page)
     card = page.locator(".product-card", has_text="Vas Botol Kaca Hijau")
-    assert card.locator(".text-success").inner_text() == "Rp 45.000"
+    assert card.locator(".text-success").inner_text() == "Rp\xa045.000"
     assert card.get_by_role("img", name="Vas Botol Kaca Hijau").count() == 1
     card.get_by_role("link", name="Vas Botol Kaca Hijau").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vas Botol Kaca Hijau")
@@ -280,6 +302,7 @@ def test_petugas_weighs_by_keyboard_and_nasabah_sees_balance(page, posdaya, petu
     page.keyboard.type("Siti")
     page.keyboard.press("Enter")
     page.get_by_text("Ibu Siti Aminah", exact=True).wait_for()
+    assert_accessible(page)
     # The first category select has the focus; Enter in a weight goes on.
     for presses, weight in ((1, "2,5"), (2, "4"), (3, "1,25")):
         tab_to(page, "select[data-category]")
@@ -289,7 +312,7 @@ def test_petugas_weighs_by_keyboard_and_nasabah_sees_balance(page, posdaya, petu
         page.keyboard.type(weight)
         page.keyboard.press("Enter")
     # 2,5 × 3.000 + 4 × 1.500 + 1,25 × 5.000 = 7.500 + 6.000 + 6.250
-    assert page.locator("[data-total]").inner_text() == "Rp 19.750"
+    assert page.locator("[data-total]").inner_text() == "Rp\xa019.750"
     tab_to(page, "button[value=preview]")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Periksa sebelum konfirmasi").wait_for()
@@ -315,7 +338,7 @@ def test_petugas_weighs_by_keyboard_and_nasabah_sees_balance(page, posdaya, petu
     switch_user(page, "siti")
     page.goto(page.base + "/tabungan/")
     assert page.get_by_role("heading", level=1).inner_text() == "Tabungan sampah"
-    assert page.locator("main .fs-3").inner_text() == "Rp 19.750"
+    assert page.locator("main .fs-3").inner_text() == "Rp\xa019.750"
     assert_accessible(page)
 
 

@@ -5,13 +5,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ..factories import PASSWORD
+from ..factories import PASSWORD, ProductFactory
 from .conftest import assert_accessible, open_menu, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_visitor_switches_language_and_back(page, posdaya):
+    ProductFactory(posdaya=posdaya, name="Tas Kopi", slug="tas-kopi", price=1250000)
     page.goto(page.base + "/")
     assert page.locator("html").get_attribute("lang") == "id"
     assert_accessible(page)
@@ -22,13 +23,24 @@ def test_visitor_switches_language_and_back(page, posdaya):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         re.compile(r"^Crafts from household waste")
     )
+    assert_accessible(page)
+    # English separators throughout.
+    page.goto(page.base + "/produk/")
+    price = page.locator(".product-card", has_text="Tas Kopi").locator(".text-success")
+    assert price.inner_text() == "Rp\xa01,250,000"
+    assert_accessible(page)
+    page.goto(page.base + "/dampak/")
+    expect(page.locator('[data-impact="collected"]')).to_have_text("0.000\xa0kg")
+    assert_accessible(page)
     page.goto(page.base + "/posdaya/bahagia/")
     expect(page.get_by_role("heading", name="Weighing days")).to_be_visible()
+    assert_accessible(page)
     open_menu(page, "Open menu")
     with page.expect_navigation():
         page.get_by_role("button", name="Bahasa Indonesia").click()
     expect(page.locator("html")).to_have_attribute("lang", "id")
     expect(page.get_by_role("heading", name="Hari penimbangan")).to_be_visible()
+    assert_accessible(page)
 
 
 def test_pengelola_signs_in_and_reaches_own_dashboard(page, posdaya, pengelola):
@@ -69,9 +81,10 @@ def test_koordinator_sets_up_categories_on_a_fresh_install(page, koordinator):
         page.get_by_text("11 jenis sampah bawaan ditambahkan beserta harganya.")
     ).to_be_visible()
     row = page.locator("main table").first.locator("tr", has_text="Minyak jelantah")
-    expect(row).to_contain_text("Rp 4.000")
-    expect(row).to_contain_text("Rp 6.000")
+    expect(row).to_contain_text("Rp\xa04.000")
+    expect(row).to_contain_text("Rp\xa06.000")
     assert_accessible(page)
 
     page.goto(page.base + "/kategori/tikar-plastik/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tikar Plastik")
+    assert_accessible(page)

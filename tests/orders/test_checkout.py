@@ -70,7 +70,7 @@ def test_review_shows_fees_per_posdaya_and_total(client, product, other_product,
         20000,
         60000,
     )
-    assert "Rp 60.000" in response.content.decode()
+    assert "Rp\xa060.000" in response.content.decode()
     assert Order.objects.count() == 0
 
 

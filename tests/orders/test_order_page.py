@@ -29,7 +29,7 @@ def test_secret_link_opens_the_order(client, order):
     response = client.get(f"/pesanan/{order.code}/?t={order.secret}")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Rp 65.000" in page and "0012345678901" in page
+    assert "Rp\xa065.000" in page and "0012345678901" in page
     assert "https://wa.me/6281234567890?text=" in page
     assert f"Pesanan%20{order.code}" in page
 

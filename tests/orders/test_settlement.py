@@ -191,8 +191,8 @@ def test_balances_shown_equal_credits_minus_payouts(
         )
         assert row["balance"] == credits - debits == balance_of(branch)
     html = page.content.decode()
-    assert f'data-balance="{posdaya.slug}">Rp 25.000<' in html
-    assert 'data-balance="total">Rp 55.000<' in html
+    assert f'data-balance="{posdaya.slug}">Rp\xa025.000<' in html
+    assert 'data-balance="total">Rp\xa055.000<' in html
     statement = client_for(pengelola).get(f"/dasbor/{posdaya.slug}/setelmen/")
     assert statement.context["balance"] == 25000
     assert len(statement.context["entries"]) == 4

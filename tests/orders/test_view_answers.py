@@ -192,12 +192,12 @@ def test_payout_form(koordinator, cod_order, posdaya, pengelola, product):
     refused = client.post("/dasbor/induk/setelmen/", data)
     assert refused.status_code == 200
     assert refused.context["form"].errors == {
-        "amount": ["Jumlah melebihi saldo yang menjadi hak POSDAYA (Rp 35.000)."]
+        "amount": ["Jumlah melebihi saldo yang menjadi hak POSDAYA (Rp\xa035.000)."]
     }
     assert answer(client, "/dasbor/induk/setelmen/", dict(data, amount="20000")) == (
         302,
         "/dasbor/induk/setelmen/",
-        [("success", "Pembayaran Rp 20.000 ke POSDAYA Bahagia dicatat.")],
+        [("success", "Pembayaran Rp\xa020.000 ke POSDAYA Bahagia dicatat.")],
     )
     assert SettlementEntry.objects.filter(kind="payout").count() == 1
 

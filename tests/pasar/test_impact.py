@@ -87,11 +87,11 @@ def test_impact_figures_from_the_ledgers(history, posdaya, other_posdaya):
 
 def test_impact_page_and_home_headline(history, client):
     html = client.get("/dampak/").content.decode()
-    assert 'data-impact="collected">15,500 kg<' in html
-    assert 'data-impact="paid-products">Rp 75.000<' in html
+    assert 'data-impact="collected">15,500\xa0kg<' in html
+    assert 'data-impact="paid-products">Rp\xa075.000<' in html
     assert "+ 2,0 liter minyak jelantah" in html
     home = client.get("/").content.decode()
-    assert 'data-impact="in-products">1,050 kg<' in home
+    assert 'data-impact="in-products">1,050\xa0kg<' in home
 
 
 def test_impact_runs_a_fixed_number_of_queries(history, django_assert_num_queries):

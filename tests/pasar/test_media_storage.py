@@ -118,7 +118,11 @@ def test_photos_and_proofs_work_on_a_storage_without_local_paths(
         assert Image.open(small).format == "WEBP"
     page = Client().get(product.get_absolute_url()).content.decode()
     assert f'href="{image.large.url}"' in page
-    assert f'<img src="{image.small.url}" width="60" height="40"' in page
+    assert (
+        f'<img src="{image.large.url}" srcset="{image.small.url} 60w, '
+        f'{image.large.url} 60w"'
+    ) in page
+    assert 'width="60" height="40" alt=' in page
 
     order = make_order({product: 1})
     proof = submit_payment_proof(

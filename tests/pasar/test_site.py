@@ -2,7 +2,7 @@
 
 import pytest
 
-from pasar.money import format_rupiah, rupiah_for_weight
+from pasar.money import rupiah_for_weight
 from pasar.phone import display_phone, normalize_phone, whatsapp_url
 
 pytestmark = pytest.mark.django_db
@@ -79,13 +79,6 @@ def test_phone_display_and_link():
     assert whatsapp_url("6281234567890", "Halo Bu, pesanan PB-1") == (
         "https://wa.me/6281234567890?text=Halo%20Bu%2C%20pesanan%20PB-1"
     )
-
-
-def test_money_format():
-    assert format_rupiah(25000) == "Rp 25.000"
-    assert format_rupiah(0) == "Rp 0"
-    assert format_rupiah(-1500) == "-Rp 1.500"
-    assert format_rupiah(1234567) == "Rp 1.234.567"
 
 
 def test_rupiah_for_weight_rounds_half_up_once():

@@ -40,6 +40,8 @@ GET_ONLY_FUNCTIONS = {
     "sitemap",
     "sitemap_section",
     "account_email_verification_sent",
+    "service_worker",  # @require_safe: tests/pasar/test_pwa.py
+    "offline",
 }
 
 
