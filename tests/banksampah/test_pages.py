@@ -113,7 +113,10 @@ def test_each_branch_form_redirects_with_its_message(petugas, member, pet):
     # 6 kg left in stock of the 10 weighed: the reversal is refused, on the page.
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Stok Botol plastik PET tidak cukup: tersedia 6,000\xa0kg, diminta 10,000\xa0kg." in body
+    assert (
+        "Stok Botol plastik PET tidak cukup: tersedia 6,000\xa0kg, "
+        "diminta 10,000\xa0kg."
+    ) in body
     assert messages_of(client, response) == []
 
 
@@ -132,12 +135,14 @@ def test_refusals_show_on_the_page_and_change_nothing(petugas, member, pet):
         (
             BASE + "stok/produksi/",
             {"category": pet.pk, "weight": "1.5"},
-            "Stok Botol plastik PET tidak cukup: tersedia 1,000\xa0kg, diminta 1,500\xa0kg.",
+            "Stok Botol plastik PET tidak cukup: tersedia 1,000\xa0kg, "
+            "diminta 1,500\xa0kg.",
         ),
         (
             BASE + "stok/penyesuaian/",
             {"category": pet.pk, "weight": "-2", "reason": "Hilang"},
-            "Stok Botol plastik PET tidak cukup: tersedia 1,000\xa0kg, diminta 2,000\xa0kg.",
+            "Stok Botol plastik PET tidak cukup: tersedia 1,000\xa0kg, "
+            "diminta 2,000\xa0kg.",
         ),
         (
             BASE + "penjualan/baru/",
@@ -148,7 +153,8 @@ def test_refusals_show_on_the_page_and_change_nothing(petugas, member, pet):
                 "lines-0-category": str(pet.pk),
                 "lines-0-weight": "3",
             },
-            "Stok Botol plastik PET tidak cukup: tersedia 1,000\xa0kg, diminta 3,000\xa0kg.",
+            "Stok Botol plastik PET tidak cukup: tersedia 1,000\xa0kg, "
+            "diminta 3,000\xa0kg.",
         ),
     ]
     for url, data, message in cases:
