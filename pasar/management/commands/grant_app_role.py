@@ -9,15 +9,20 @@ The app role then reads and inserts everywhere, updates and deletes where the
 site does (orders, stock, members, sessions…), but can only SELECT and INSERT
 on the append-only ledgers, reads django_migrations, and has no TRUNCATE
 anywhere. It owns nothing, so it cannot ALTER or DROP a table or disable a
-trigger. Every run first revokes what the role had on the site's tables, so a
+trigger. The database cache's tables (pasar_cache, pasar_page_cache: the
+shared cache when REDIS_URL is unset) are read and written like any other.
+Every run first revokes what the role had on the site's tables, so a
 table that became a ledger loses its UPDATE right, and a new table gets its
 rights (no ALTER DEFAULT PRIVILEGES: a default cannot tell a new ledger from
 any other table).
 """
 
 from django.apps import apps
+from django.conf import settings
+from django.core.cache.backends.db import BaseDatabaseCache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils.module_loading import import_string
 
 from pasar.models import AppendOnlyModel
 
@@ -29,6 +34,20 @@ def ledger_tables() -> list[str]:
         for model in apps.get_models()
         if issubclass(model, AppendOnlyModel)
     )
+
+
+# Made by pasar/migrations/0003_cache_tables.py, whatever CACHES says today.
+CACHE_TABLES = {"pasar_cache", "pasar_page_cache"}
+
+
+def cache_tables() -> set[str]:
+    """Return the database cache's tables: ours and any CACHES names."""
+    configured = {
+        options["LOCATION"]
+        for options in settings.CACHES.values()
+        if issubclass(import_string(options["BACKEND"]), BaseDatabaseCache)
+    }
+    return CACHE_TABLES | configured
 
 
 class Command(BaseCommand):
@@ -74,6 +93,7 @@ class Command(BaseCommand):
         django_tables = sorted(
             set(connection.introspection.django_table_names(only_existing=True))
             | ({"django_migrations"} & tables)
+            | (cache_tables() & tables)
         )
         ledgers = [t for t in ledger_tables() if t in tables]
         read_only = ["django_migrations"] if "django_migrations" in tables else []
