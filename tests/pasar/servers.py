@@ -8,12 +8,14 @@ that the access log writes next to the worker's pid).
 """
 
 import contextlib
+import itertools
 import re
 import socket
 import subprocess
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -103,18 +105,21 @@ class AccessLog:
     Start gunicorn with `AccessLog.arguments()`; send each request with the
     headers of `probe()`; `worker(probe)` waits for the log line and returns
     the pid of the worker that wrote it.
+
+    Send requests two at a time (`in_pairs`): one after another, a sync
+    worker that has just answered often takes the next connection too, and
+    one worker could answer everything.
     """
 
     def __init__(self, path: Path):
         self.path = path
-        self.count = 0
+        self.numbers = itertools.count(1)  # thread-safe: requests go in pairs
 
     def arguments(self) -> list[str]:
         return ["--access-logfile", str(self.path), "--access-logformat", PROBE_FORMAT]
 
     def probe(self) -> dict:
-        self.count += 1
-        return {"X-Probe": f"p{self.count}"}
+        return {"X-Probe": f"p{next(self.numbers)}"}
 
     def worker(self, headers: dict) -> str:
         pattern = re.compile(rf"probe={headers['X-Probe']} pid=<?(\d+)>?")
@@ -126,3 +131,10 @@ class AccessLog:
                     return found.group(1)
             time.sleep(0.05)
         raise AssertionError(f"no access log line for {headers['X-Probe']}")
+
+
+def in_pairs(call, count: int):
+    """Yield `call(i)` for i in range(count), two requests at a time."""
+    with ThreadPoolExecutor(2) as pool:
+        for start in range(0, count, 2):
+            yield from pool.map(call, range(start, min(start + 2, count)))

@@ -13,7 +13,14 @@ import pytest
 
 from benchmarks.load import Gunicorn, collect_static, server_environment
 
-from .servers import AccessLog, Shopper, free_port, fresh_database_url, manage
+from .servers import (
+    AccessLog,
+    Shopper,
+    free_port,
+    fresh_database_url,
+    in_pairs,
+    manage,
+)
 
 PASSWORD = "kata-sandi-benar-77"
 REFUSED = "Terlalu banyak percobaan masuk yang gagal. Coba lagi nanti."
@@ -106,8 +113,7 @@ def visit(site, path: str) -> tuple[str, str, str]:
 def warm_every_worker(site, path: str, expected: str) -> None:
     """Visit until every worker has answered `path` (and so may have kept it)."""
     workers = set()
-    for _ in range(200):
-        worker, page, _hit = visit(site, path)
+    for worker, page, _hit in in_pairs(lambda _i: visit(site, path), 200):
         assert expected in page
         workers.add(worker)
         if len(workers) == WORKERS:
@@ -118,8 +124,7 @@ def warm_every_worker(site, path: str, expected: str) -> None:
 def every_worker_shows(site, path: str, expected: str, stale: str) -> dict:
     """Visit until each worker answered at least 5 times; all must be fresh."""
     answers: dict[str, list[bool]] = {}
-    for _ in range(200):
-        worker, page, _hit = visit(site, path)
+    for worker, page, _hit in in_pairs(lambda _i: visit(site, path), 200):
         answers.setdefault(worker, []).append(expected in page and stale not in page)
         if len(answers) == WORKERS and min(map(len, answers.values())) >= 5:
             break
@@ -171,9 +176,11 @@ def test_sign_in_lockout_counts_the_failures_of_every_worker(site):
         _worker, response = sign_in(site, "siti", "salah-tebak", f"10.1.0.{attempt}")
         assert response.status_code in (200, 429)
     # The right password is now refused by every worker (5 per account in 5 min).
-    answers: dict[str, list[int]] = {}
-    for attempt in range(40):
-        worker, response = sign_in(site, "siti", PASSWORD, f"10.2.0.{attempt}")
+    answers: dict[str, list[bool]] = {}
+    attempts = in_pairs(
+        lambda attempt: sign_in(site, "siti", PASSWORD, f"10.2.0.{attempt}"), 40
+    )
+    for worker, response in attempts:
         refused = response.status_code in (200, 429) and REFUSED in response.text
         answers.setdefault(worker, []).append(refused)
         if len(answers) == WORKERS and min(map(len, answers.values())) >= 2:
