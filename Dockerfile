@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # Build: docker build -t pasar-bahagia .
 # Run:   docker run -e DJANGO_SECRET_KEY=... -e DATABASE_URL=postgres://... -p 8000:8000 pasar-bahagia
-# The default command migrates, then serves: fine with one database role. With
+# The default command migrates (which also makes the database cache's tables,
+# the shared cache without REDIS_URL), then serves: fine with one database role. With
 # the owner/app roles of docker-compose.yml, migrate (and grant_app_role) as the
 # owner once and start the site with the gunicorn command alone, as the app role.
 

@@ -55,8 +55,11 @@ def collect_static(env: dict) -> None:
 class Gunicorn:
     """A gunicorn server in a subprocess, stopped on exit."""
 
-    def __init__(self, env: dict, port: int, workers: int):
+    def __init__(
+        self, env: dict, port: int, workers: int, extra_args: list[str] | None = None
+    ):
         self.env, self.port, self.workers = env, port, workers
+        self.extra_args = extra_args or []
 
     def __enter__(self):
         gunicorn = str(Path(PYTHON).with_name("gunicorn"))
@@ -72,6 +75,7 @@ class Gunicorn:
                 "sync",
                 "--log-level",
                 "warning",
+                *self.extra_args,
             ],
             cwd=ROOT,
             env=self.env,

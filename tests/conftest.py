@@ -28,12 +28,14 @@ def _english_off(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (impact figures, rate limits…)."""
-    from django.core.cache import cache
+    """Each test starts with empty caches (impact figures, rate limits, pages…)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -129,6 +129,12 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Caches every worker and server shares (CONVENTIONS rule 17; pasar/checks.py
+# refuses a per-process one outside DEBUG): `default` holds what decides an
+# answer (sign-in rate limits, the catalogue version of pasar/pagecache.py),
+# `pages` the rendered public pages, apart so that a flood of pages can push
+# out pages only. Redis when REDIS_URL is set (faster); otherwise the
+# database's own tables, created by `migrate` (pasar/migrations/0003).
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -136,11 +142,36 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"IGNORE_EXCEPTIONS": True},
-        }
+        },
+        "pages": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+        },
     }
+    # Sessions read from Redis, written to the database as well: a Redis
+    # restart or an evicted key logs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        # Small entries that live minutes; culling (expired first, then a third
+        # by key) starts only past 50,000, far above what the limits keep.
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "pasar_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 3},
+        },
+        # At most 2,000 pages (about 65 MB as stored); past that each write
+        # first deletes the expired ones, then a third.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "pasar_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": 2_000, "CULL_FREQUENCY": 3},
+        },
+    }
+    # Sessions stay in the database (Django's default engine): one read per
+    # request either way, and no second copy to go stale.
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -254,9 +285,12 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Sign-in brute force: 5 wrong passwords per account in 5 minutes, 10 per IP a
-# minute (tests/pasar/test_brute_force.py). Uses the cache: Redis when several
-# app servers run, so the counts are shared. (The reset limit is named apart:
-# bandit B105 reads a string under a "..._password" key as a hardcoded password.)
+# minute (tests/pasar/test_brute_force.py). Counted in the `default` cache,
+# which every worker and server shares (tests/pasar/test_shared_cache.py).
+# allauth takes a lock per counter (cache.add) around its read and write, so
+# the count is exact on Redis and on the database cache alike (README,
+# "Several app servers"). The reset limit is named apart: bandit B105 reads a
+# string under a "..._password" key as a hardcoded password.
 _RESET_LIMIT = "20/m/ip,5/m/key"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",

@@ -12,7 +12,16 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="pasar-test-media-")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process: per-process memory is the one place it is right (and fast).
+# pasar/checks.py would refuse it outside tests.
+CACHES = {
+    alias: {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": alias,
+    }
+    for alias in ("default", "pages")
+}
+SILENCED_SYSTEM_CHECKS = ["pasar.E001"]
 PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="pasar-test-private-")
 STORAGES = {
     **STORAGES,

@@ -192,7 +192,7 @@ def test_emails_go_out_after_commit(
         confirm(client, data)
     assert len(mail.outbox) == 0
     # The emails, and dropping the cached public pages (stock changed).
-    assert [c.__name__ for c in callbacks] == ["<lambda>", "_bump"]
+    assert [c.__name__ for c in callbacks] == ["<lambda>", "bump_catalogue_version"]
     callbacks[0]()
     order = Order.objects.get()
     subjects = sorted((m.subject, tuple(m.to)) for m in mail.outbox)

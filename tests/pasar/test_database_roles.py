@@ -102,6 +102,13 @@ def test_app_role_inserts_but_cannot_change_ledgers_or_schema(app_role):
         )
         app.execute("UPDATE django_session SET session_data = 'baru'")
         app.execute("DELETE FROM django_session")
+        # The database cache (no REDIS_URL): read, written and culled.
+        for table in ("pasar_cache", "pasar_page_cache"):
+            app.execute(f"INSERT INTO {table} VALUES ('k', 'v', now())")  # noqa: S608
+            app.execute(f"UPDATE {table} SET value = 'w'")  # noqa: S608
+            assert app.execute(f"SELECT value FROM {table}").fetchall() == [("w",)]  # noqa: S608
+            app.execute(f"DELETE FROM {table}")  # noqa: S608
+            refused(app, f"TRUNCATE {table}", "permission denied")
     with raw_connection() as owner:
         assert owner.execute("SELECT note FROM pasar_auditlog").fetchall() == [("",)]
 

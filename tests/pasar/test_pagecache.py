@@ -3,10 +3,15 @@
 import re
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.http import QueryDict
 from django.test import Client
 
+from catalog.filters import SORT_CHOICES, ProductFilter
 from catalog.services import adjust_stock, update_product
 from orders.services import place_order
+from pasar import pagecache
 
 from ..conftest import client_for
 from ..factories import ProductFactory
@@ -153,3 +158,186 @@ def test_languages_are_cached_apart(product):
     page = get(english, url)
     assert "X-Page-Cache" not in page
     assert 'lang="en"' in page.content.decode()
+
+
+# --- the catalogue version ---------------------------------------------------
+
+
+def test_a_lost_version_key_never_brings_old_pages_back(
+    product, pengelola, django_capture_on_commit_callbacks
+):
+    """Redis evicts (allkeys-lru) and the database cache culls: a new version."""
+    url = product.get_absolute_url()
+    get(Client(), url)
+    with django_capture_on_commit_callbacks(execute=True):
+        update_product(
+            product=product,
+            by=pengelola,
+            category=product.category,
+            name=product.name,
+            price=27500,
+        )
+    assert "Rp\xa027.500" in get(Client(), url).content.decode()
+    cache.delete(pagecache.VERSION_KEY)  # evicted
+    page = get(Client(), url)
+    assert "X-Page-Cache" not in page
+    assert "Rp\xa027.500" in page.content.decode()
+    assert "Rp\xa025.000" not in page.content.decode()
+
+
+def test_every_bump_writes_a_version_never_used_before():
+    first = pagecache.catalogue_version()
+    assert pagecache.catalogue_version() == first
+    written = {pagecache.bump_catalogue_version() for _ in range(50)}
+    assert len(written) == 50
+    assert first not in written
+    assert pagecache.catalogue_version() in written
+
+
+def test_a_page_rendered_before_a_change_is_stored_under_the_retired_version(
+    product, pengelola, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The version is read before the page: a change during rendering wins."""
+    url = product.get_absolute_url()
+    render = pagecache.AnonymousPageCacheMiddleware.__call__
+
+    def change_during_rendering(self, request):
+        response = render(self, request)  # rendered with the old price...
+        with django_capture_on_commit_callbacks(execute=True):
+            update_product(  # ...while the change commits and bumps
+                product=product,
+                by=pengelola,
+                category=product.category,
+                name=product.name,
+                price=27500,
+            )
+        return response
+
+    monkeypatch.setattr(
+        pagecache.AnonymousPageCacheMiddleware, "__call__", change_during_rendering
+    )
+    assert "Rp\xa025.000" in get(Client(), url).content.decode()
+    monkeypatch.setattr(pagecache.AnonymousPageCacheMiddleware, "__call__", render)
+    page = get(Client(), url)
+    assert "X-Page-Cache" not in page
+    assert "Rp\xa027.500" in page.content.decode()
+
+
+def test_http_and_https_pages_are_cached_apart(product):
+    """The canonical link and the photo URLs carry the scheme."""
+    url = product.get_absolute_url()
+    get(Client(), url)
+    secure = Client().get(url, secure=True)
+    assert "X-Page-Cache" not in secure
+    assert "https://testserver/produk/tas-kopi/" in secure.content.decode()
+
+
+# --- the query string: normal forms only ---------------------------------------
+
+
+def stored_entries() -> int:
+    """Count every entry of every cache (LocMemCache in the test settings)."""
+    return sum(len(caches[alias]._cache) for alias in settings.CACHES)
+
+
+def test_junk_query_strings_store_no_new_pages(product):
+    get(Client(), "/produk/?q=tas")
+    get(Client(), "/produk/")
+    before = stored_entries()
+    for i in range(200):
+        junk = [
+            f"/produk/?utm_source=wa{i}",
+            f"/produk/?q=tas&fbclid=x{i}",
+            f"/produk/?page=1&x{i}=1",
+            f"/produk/?q=+tas+&kategori=&posdaya=&ref={i}",
+        ][i % 4]
+        page = get(Client(), junk)
+        assert page["X-Page-Cache"] == "hit"
+        assert "Tas Kopi" in page.content.decode()
+    assert stored_entries() == before
+    for normal in ("/produk/?q=tas", "/produk/"):
+        assert get(Client(), normal)["X-Page-Cache"] == "hit"
+
+
+def test_a_tracking_link_is_served_the_normal_page_and_never_leaks(product):
+    first = get(Client(), "/produk/?fbclid=RAHASIA-1&q=tas")
+    assert "X-Page-Cache" not in first
+    assert "RAHASIA" not in first.content.decode()
+    assert 'name="next" type="hidden" value="/produk/?q=tas"' in (
+        first.content.decode()
+    )
+    again = get(Client(), "/produk/?q=tas")
+    assert again["X-Page-Cache"] == "hit"
+    assert "RAHASIA" not in again.content.decode()
+
+
+def test_the_filter_form_is_cached_under_its_normal_form(product):
+    submitted = (
+        "/produk/?q=tas&kategori=&posdaya=&harga_min=&harga_max=&tersedia=on"
+        "&urut=termurah"
+    )
+    page = get(Client(), submitted)
+    assert "X-Page-Cache" not in page
+    assert page.context["filter"].form.cleaned_data["tersedia"] is True
+    normal = get(Client(), "/produk/?q=tas&tersedia=1&urut=termurah")
+    assert normal["X-Page-Cache"] == "hit"
+    assert "Tas Kopi" in normal.content.decode()
+    get(Client(), "/produk/")
+    assert get(Client(), "/produk/?page=1")["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "harga_min=abc",
+        "harga_min=1.5",
+        "harga_max=999999999",
+        "urut=acak",
+        "q=tas&q=dompet",
+        "page=satu",
+        "tersedia=ya",
+        "kategori=Tas%20",
+        "q=" + "x" * 101,
+    ],
+)
+def test_values_without_a_normal_form_are_served_uncached(product, query):
+    before = stored_entries()
+    for _ in range(2):
+        page = get(Client(), f"/produk/?{query}")
+        assert "X-Page-Cache" not in page
+    assert stored_entries() == before
+
+
+@pytest.mark.parametrize(
+    ("view", "query", "normal"),
+    [
+        ("home", "fbclid=1&utm_source=wa", ""),
+        ("catalog:product_detail", "q=tas", ""),
+        ("catalog:product_list", "urut=termurah&q=tas", "q=tas&urut=termurah"),
+        ("catalog:product_list", "q=+tas+kopi+&page=1", "q=tas+kopi"),
+        ("catalog:product_list", "harga_min=0020000&harga_max=", "harga_min=20000"),
+        ("catalog:product_list", "page=007&kategori=tas", "kategori=tas&page=7"),
+        (
+            "catalog:product_list",
+            "tersedia=on&posdaya=bahagia",
+            "posdaya=bahagia&tersedia=1",
+        ),
+        ("catalog:product_list", "q=+++", ""),
+        ("catalog:category", "kategori=tas&q=vas", "q=vas"),
+    ],
+)
+def test_normal_query(view, query, normal):
+    assert pagecache.normal_query(view, QueryDict(query)) == normal
+
+
+def test_cacheable_parameters_are_the_catalog_filters():
+    filters = ProductFilter.base_filters
+    assert set(pagecache.CACHEABLE["catalog:product_list"]) == {*filters, "page"}
+    assert set(pagecache.CACHEABLE["catalog:category"]) == {*filters, "page"} - {
+        "kategori"
+    }
+    assert tuple(value for value, _label in SORT_CHOICES) == pagecache.SORTS
+    for name in ("harga_min", "harga_max"):
+        assert filters[name].extra["min_value"] == 0
+        assert filters[name].extra["max_value"] == 100_000_000
+    assert filters["q"].extra["max_length"] == 100

@@ -7,25 +7,25 @@ database, not in a process, so any server can answer any request.
 """
 
 import contextlib
+import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
-import uuid
-from pathlib import Path
 
 import psycopg
 import pytest
-import requests
 from django.db import connection
 
 from benchmarks.load import Gunicorn, collect_static, server_environment
 
-ROOT = Path(__file__).resolve().parents[2]
+from .servers import ROOT, Shopper, free_port, fresh_database_url
+
 REDIS_PORT = 6379
-REDIS_DB = 7  # a database of its own, emptied at the start
+# A database of its own, emptied at the start (another number per checkout).
+REDIS_DB = int(os.environ.get("PASAR_TEST_REDIS_DB", "7"))
 
 pytestmark = [
     pytest.mark.skipif(
@@ -55,12 +55,6 @@ def port_open(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
         return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -96,45 +90,10 @@ def redis_url():
 
 
 @pytest.fixture
-def scale_database():
+def scale_database(tmp_path):
     """A fresh database on the test server, migrated, with one product."""
-    params = connection.settings_dict
-    name = f"pasar_scale_{uuid.uuid4().hex[:8]}"
-    admin = psycopg.connect(
-        host=params["HOST"] or "127.0.0.1",
-        port=params["PORT"] or 5432,
-        user=params["USER"],
-        password=params["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-    admin.execute(f'CREATE DATABASE "{name}"')
-    user = params["USER"] + (f":{params['PASSWORD']}" if params["PASSWORD"] else "")
-    host = f"{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
-    url = f"postgres://{user}@{host}/{name}"
-    try:
+    with fresh_database_url(tmp_path) as url:
         yield url
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
-class Shopper(requests.Session):
-    """A browser's cookie jar, minus TLS: the servers run on plain http here.
-
-    Production cookies are Secure; a jar would not send them back over http, so
-    each cookie is marked plain as it arrives (the servers don't mind).
-    """
-
-    def request(self, *args, **kwargs):
-        kwargs.setdefault("timeout", 10)
-        response = super().request(*args, **kwargs)
-        for cookie in self.cookies:
-            cookie.secure = False
-        return response
-
-    def csrf(self) -> str:
-        return self.cookies.get("csrftoken")
 
 
 def test_cart_checkout_and_order_page_across_two_servers(

@@ -9,7 +9,9 @@ The app role then reads and inserts everywhere, updates and deletes where the
 site does (orders, stock, members, sessions…), but can only SELECT and INSERT
 on the append-only ledgers, reads django_migrations, and has no TRUNCATE
 anywhere. It owns nothing, so it cannot ALTER or DROP a table or disable a
-trigger. Every run first revokes what the role had on the site's tables, so a
+trigger. The database cache's tables (pasar_cache, pasar_page_cache: the
+shared cache when REDIS_URL is unset) are read and written like any other.
+Every run first revokes what the role had on the site's tables, so a
 table that became a ledger loses its UPDATE right, and a new table gets its
 rights (no ALTER DEFAULT PRIVILEGES: a default cannot tell a new ledger from
 any other table).
