@@ -373,6 +373,25 @@ def fragment(request, name: str, *, parts=(), scopes=(), render):
     return _fill_token(request, value)
 
 
+def catalogue_value(name: str, compute):
+    """Return a small value that lives as long as the catalogue version.
+
+    The filter form's category and POSDAYA choices: computed once per version
+    (read before the data), shared by every worker.
+    """
+    if not enabled():
+        return compute()
+    key = versioned_key("value", name)
+    if key is None:
+        return compute()
+    store = page_cache()
+    value = store.get(key)
+    if value is None:
+        value = compute()
+        store.set(key, value, TIMEOUT)
+    return value
+
+
 def _keeping_safety(text, change):
     """Apply `change` to a string; rendered HTML (SafeString) stays safe."""
     if not isinstance(text, str):
