@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -33,6 +34,40 @@ def absolute_image_url(request, product: Product) -> str:
 def cover_url(request, products) -> str:
     """Return the absolute URL of the first product's cover photo, or ""."""
     return absolute_image_url(request, products[0]) if products else ""
+
+
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Count exactly up to COUNT_CAP products, then say "1.000+ produk".
+
+    The count reads at most one row past the cap, or past the asked page when
+    that lies deeper, so the next page is always offered while there is one;
+    a full `COUNT(*)` of 90,000 products is never run.
+    """
+
+    def __init__(self, object_list, per_page, *, number, cap=None):
+        super().__init__(object_list, per_page)
+        self.cap = cap = COUNT_CAP if cap is None else cap
+        self.bound = max(cap, number * per_page)
+        self.capped = False
+
+    @cached_property
+    def count(self):
+        if isinstance(self.object_list, list):  # a search: at most 240
+            return len(self.object_list)
+        seen = self.object_list.order_by()[: self.bound + 1].count()
+        self.capped = seen > self.bound
+        return seen
+
+
+def page_number(value) -> int:
+    """The page asked for (Paginator.get_page's reading), 1 when not a number."""
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
 
 
 class ProductListView(TemplateView):
@@ -62,9 +97,11 @@ class ProductListView(TemplateView):
     def listing_context(self) -> dict:
         product_filter = self.get_filter()
         products = selectors.product_cards(product_filter.sorted_qs)
-        page = Paginator(products, selectors.PAGE_SIZE).get_page(
-            self.request.GET.get("page")
+        number = self.request.GET.get("page")
+        paginator = CappedPaginator(
+            products, selectors.PAGE_SIZE, number=page_number(number)
         )
+        page = paginator.get_page(number)
         return {
             "filter": product_filter,
             "page_obj": page,
