@@ -352,7 +352,6 @@ def delete_product_image(*, image: ProductImage, by) -> None:
 
 
 @transaction.atomic
-@invalidates_public_pages
 def adjust_stock(*, product: Product, quantity: int, reason: str, by) -> StockMovement:
     """Add (or with a negative quantity remove) stock by hand, never below zero.
 

@@ -37,6 +37,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pasar import pagecache
 from pasar.audit import record_audit
 from pasar.models import AuditLog
 
@@ -59,6 +60,26 @@ def _user(by):
 def _require_transaction() -> None:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Call this inside the caller's transaction.")
+
+
+def _drop_cached_pages(product_ids) -> None:
+    """Once the transaction commits, drop the cached pages these products are on.
+
+    Their product pages, category and POSDAYA listings, the unfiltered
+    listings and the home if it shows one (`pasar.pagecache.bump_products`),
+    not every page: an order of three products leaves the rest cached.
+    """
+    ids = sorted(set(product_ids))
+
+    def drop_cached_pages():
+        pagecache.bump_products(
+            Product.objects.filter(pk__in=ids).values_list(
+                "pk", "slug", "category__slug", "posdaya__slug"
+            )
+        )
+
+    if ids:
+        transaction.on_commit(drop_cached_pages)
 
 
 def _stock_of(product_ids) -> dict[int, int]:
@@ -106,6 +127,7 @@ def adjust(
         created_at=now,
     )
     product.stock = stock_after
+    _drop_cached_pages([product.pk])
     return movement
 
 
@@ -136,6 +158,7 @@ def reserve(
         if not reserved:
             _raise_unavailable(product, quantity)
     stock_after = _stock_of(product.pk for product, _quantity in wanted)
+    _drop_cached_pages(stock_after)
     return StockMovement.objects.bulk_create(
         StockMovement(
             product=product,
@@ -192,6 +215,7 @@ def release(
     for product_id, quantity in totals.items():
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
     stock_after = _stock_of(totals)
+    _drop_cached_pages(totals)
     return StockMovement.objects.bulk_create(
         StockMovement(
             product_id=product_id,
@@ -222,6 +246,7 @@ def _change_sold_count(quantities: Mapping[int, int], *, sign: int) -> None:
         Product.objects.filter(pk=product_id).update(
             sold_count=F("sold_count") + sign * quantity
         )
+    _drop_cached_pages(quantities)  # the "terlaris" order
 
 
 # --- checking and mending the ledger ----------------------------------------

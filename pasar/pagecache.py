@@ -17,11 +17,13 @@ request. A CSRF token inside a fragment (the add-to-cart form) is stored as
 the placeholder and filled in per request.
 
 **The catalogue version.** Every key starts with the catalogue version, kept
-in the shared `default` cache. Any change that could alter those pages (a
-product, price, stock, photo or POSDAYA profile; an order reserving or
-returning stock) calls `invalidate_public_pages()`, which writes a new version
-once its transaction commits: every page stored before is never read again,
-by any worker on any server. A version is a random token, never a counter:
+in the shared `default` cache. A change that could alter any of those pages
+(a product, price, photo, category or POSDAYA profile) calls
+`invalidate_public_pages()`, which writes a new version once its transaction
+commits: every page stored before is never read again, by any worker on any
+server. A stock move (an order reserving or returning stock) drops only the
+pages of its products, through the *scopes* below. A version is a random
+token, never a counter:
 
 - two bumps at once (two workers, two servers) each write a value nobody has
   used, so whichever lands last, the current version is new for both changes
@@ -259,10 +261,10 @@ def versioned_key(kind: str, *parts: str) -> str | None:
 #
 # A stored entry keeps the versions of its scopes as read *before* the data it
 # shows; a hit is served only while every one is still current. Stock moves
-# (`catalog/stock.py`: orders placed, cancelled, expired, sold) call
-# `invalidate_products(ids)`; anything else (a product edit, a category, a
-# POSDAYA profile, the demo data) retires everything with
-# `invalidate_public_pages()`.
+# (`catalog/stock.py`: orders placed, cancelled, expired, paid; staff stock
+# adjustments) call `bump_products()` after the commit; anything else (a
+# product edit, a category, a POSDAYA profile, the demo data) retires
+# everything with `invalidate_public_pages()`.
 
 SCOPE_PREFIX = "catalogue:scope:"
 HOME_PRODUCTS_KEY = "catalogue:home:products"  # the ids the cached home shows
@@ -418,10 +420,13 @@ def remember_home_products(ids) -> None:
 
 
 def bump_scopes(scopes) -> None:
-    """Retire every entry that depends on one of `scopes`."""
-    cache.set_many(
-        {SCOPE_PREFIX + scope: secrets.token_hex(8) for scope in set(scopes)}, None
-    )
+    """Retire every entry that depends on one of `scopes`.
+
+    The scopes' versions are deleted (one query on the database cache, one
+    round trip on Redis): the next reader starts a fresh random token, never
+    one used before, exactly as after an eviction.
+    """
+    cache.delete_many([SCOPE_PREFIX + scope for scope in set(scopes)])
 
 
 def bump_products(rows) -> None:

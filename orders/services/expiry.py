@@ -6,8 +6,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pasar.pagecache import invalidates_public_pages
-
 from ..models import Order, SubOrder
 from .fulfilment import cancel_locked
 from .state import set_order_status
@@ -16,7 +14,6 @@ OS = Order.Status
 SS = SubOrder.Status
 
 
-@invalidates_public_pages
 def expire_order_if_due(*, order_id: int, now: datetime | None = None) -> bool:
     """Expire one unpaid transfer order past its deadline and release its stock.
 
@@ -45,7 +42,6 @@ def expire_order_if_due(*, order_id: int, now: datetime | None = None) -> bool:
     return True
 
 
-@invalidates_public_pages
 def expire_due_orders(*, now: datetime | None = None, limit: int = 1000) -> int:
     """Expire every due order (one transaction each); return how many expired."""
     now = now or timezone.now()

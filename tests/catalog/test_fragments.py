@@ -236,3 +236,90 @@ def test_two_visitors_never_see_each_others_header_cart_or_token(product):
             )
             assert accepted.status_code == 302
             assert "__PASAR_CSRF_TOKEN__" not in mine
+
+
+# --- invalidation by what changed ---------------------------------------------
+
+
+@pytest.fixture
+def two_shelves(posdaya, other_posdaya):
+    """Three bags at POSDAYA Bahagia, then eight newer vases at Flamboyan."""
+    bags = CategoryFactory(slug="tas", name="Tas")
+    vases = CategoryFactory(slug="vas", name="Vas")
+    ordered = [
+        ProductFactory(posdaya=posdaya, category=bags, slug=f"tas-{i}", stock=5)
+        for i in range(3)
+    ]
+    others = [
+        ProductFactory(posdaya=other_posdaya, category=vases, slug=f"vas-{i}", stock=5)
+        for i in range(8)
+    ]
+    return ordered, others
+
+
+DROPPED = ["/produk/tas-0/", "/produk/tas-1/", "/produk/tas-2/", "/kategori/tas/"]
+DROPPED += ["/posdaya/bahagia/", "/produk/", "/produk/?kategori=tas", "/produk/?q=tas"]
+KEPT = ["/produk/vas-0/", "/produk/vas-7/", "/kategori/vas/", "/posdaya/flamboyan/"]
+KEPT += ["/produk/?kategori=vas", "/produk/?posdaya=flamboyan", "/"]  # home: vases
+
+
+def cached(url, guest) -> bool:
+    """Whether both kinds of visitor get `url` from the cache.
+
+    The guest asks first: her miss renders the fragment again, which the
+    anonymous visitor's page then reuses (it is still not a cached page).
+    """
+    own = queries_of(guest, url)
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 200
+    assert ("X-Page-Cache" in anonymous) == (own == 1), url
+    return own == 1
+
+
+def test_an_order_drops_only_the_pages_of_its_products(
+    two_shelves, django_capture_on_commit_callbacks
+):
+    ordered, _others = two_shelves
+    guest = with_cart(ordered[0])
+    for url in DROPPED + KEPT:
+        Client().get(url)
+        guest.get(url)
+        assert cached(url, guest)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        place_order(
+            quantities={product.pk: 1 for product in ordered},
+            customer=None,
+            name="Budi",
+            phone="6281298765432",
+            email="",
+            delivery_method="ambil",
+            address="",
+            zone=None,
+            payment_method="transfer",
+            checkout_token="t-3",
+        )
+    # Nothing is dropped before the commit...
+    assert all(cached(url, guest) for url in DROPPED)
+    for callback in callbacks:
+        callback()
+    # ...then exactly the pages the three bags are on.
+    assert {url: cached(url, guest) for url in DROPPED + KEPT} == {
+        **dict.fromkeys(DROPPED, False),
+        **dict.fromkeys(KEPT, True),
+    }
+    assert "Stok 4 buah" in Client().get("/produk/tas-1/").content.decode()
+
+
+def test_an_order_of_a_product_the_home_shows_drops_the_home(
+    two_shelves, django_capture_on_commit_callbacks
+):
+    _ordered, vases = two_shelves
+    guest = with_cart(vases[0])
+    for url in ["/", "/kategori/tas/"]:
+        Client().get(url)
+        assert cached(url, guest)
+    with django_capture_on_commit_callbacks(execute=True):
+        order(vases[3], 5)
+    assert not cached("/", guest)
+    assert cached("/kategori/tas/", guest)
+    assert "Stok habis" in Client().get("/").content.decode()
