@@ -14,7 +14,8 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.utils import timezone
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone, translation
 
 from catalog.models import Product, StockMovement
 from orders.models import Order
@@ -166,6 +167,20 @@ def test_the_order_page_expires_a_due_cash_order(client, cod_order, product):
     response = client.get(f"/pesanan/{cod_order.code}/?t={cod_order.secret}")
     assert response.context["order"].status == "kedaluwarsa"
     assert stock_of(product) == [5]
+    assert (
+        "Pesanan ini kedaluwarsa karena POSDAYA belum mengonfirmasinya sampai "
+        "batas waktu. Stok sudah dikembalikan."
+    ) in response.content.decode()
+
+
+def test_the_order_page_tells_the_confirmation_deadline(client, cod_order):
+    with translation.override("id"):
+        when = date_filter(timezone.localtime(cod_order.expires_at), "j M Y H:i")
+    response = client.get(f"/pesanan/{cod_order.code}/?t={cod_order.secret}")
+    assert (
+        f"POSDAYA mengonfirmasi pesanan ini paling lambat {when}; bila belum, "
+        "pesanan batal dan stoknya dikembalikan."
+    ) in response.content.decode()
 
 
 # Caps on open unpaid orders ---------------------------------------------------
