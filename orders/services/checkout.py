@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -135,8 +135,6 @@ def place_order(
     elif zone is None or not zone.is_active or not zone.applies_to(delivery_method):
         raise OrderError(_("Pilih zona pengiriman yang tersedia."))
     now = now or timezone.now()
-    if visitor is not None:
-        _check_open_orders(phone=phone, customer=customer, visitor=visitor, now=now)
     try:
         with transaction.atomic():
             order = _create_order(
@@ -152,6 +150,7 @@ def place_order(
                 checkout_token=checkout_token,
                 expected_total=expected_total,
                 note=note,
+                visitor=visitor,
                 now=now,
             )
     except _DuplicateCheckout:
@@ -173,8 +172,11 @@ def _create_order(
     checkout_token,
     expected_total,
     note,
+    visitor,
     now,
 ) -> Order:
+    if visitor is not None:
+        _check_open_orders(phone=phone, customer=customer, visitor=visitor, now=now)
     products = list(
         Product.objects.filter(pk__in=list(quantities))
         .annotate(is_public=Exists(Product.objects.public().filter(pk=OuterRef("pk"))))
@@ -259,7 +261,18 @@ def _create_order(
 
 
 def _check_open_orders(*, phone: str, customer, visitor: Visitor, now) -> None:
-    """Refuse a new order while the number or the visitor has too many open."""
+    """Refuse a new order while the number or the visitor has too many open.
+
+    Called inside the placing transaction. On PostgreSQL it first takes a
+    transaction lock per number and per account (in one sorted order, so two
+    checkouts never wait on each other crosswise): a concurrent checkout for
+    the same number waits until this one commits, then counts its order too.
+    """
+    customer = user_or_none(customer)
+    _lock_keys(
+        [f"open-orders:phone:{phone}"]
+        + ([f"open-orders:user:{customer.pk}"] if customer else [])
+    )
     open_orders = open_unpaid_orders(now=now)
     limit = settings.PASAR_MAX_OPEN_ORDERS_PER_PHONE
     if limit and open_orders.filter(phone=phone).count() >= limit:
@@ -273,7 +286,7 @@ def _check_open_orders(*, phone: str, customer, visitor: Visitor, now) -> None:
         )
     limit = settings.PASAR_MAX_OPEN_ORDERS_PER_VISITOR
     mine = Q(pk__in=visitor.order_ids)
-    if user_or_none(customer) is not None:
+    if customer is not None:
         mine |= Q(customer=customer)
     if limit and open_orders.filter(mine).count() >= limit:
         raise OrderError(
@@ -283,6 +296,22 @@ def _check_open_orders(*, phone: str, customer, visitor: Visitor, now) -> None:
             )
             % {"count": limit}
         )
+
+
+def _lock_keys(keys: list[str]) -> None:
+    """Take PostgreSQL transaction-level advisory locks on `keys`, sorted.
+
+    Not on SQLite (development): there two checkouts at the same instant may
+    both count before either writes.
+    """
+    if connection.vendor != "postgresql" or not (
+        settings.PASAR_MAX_OPEN_ORDERS_PER_PHONE
+        or settings.PASAR_MAX_OPEN_ORDERS_PER_VISITOR
+    ):
+        return
+    with connection.cursor() as cursor:
+        for key in sorted(keys):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
 
 
 def _insert_order(*, checkout_token: str, now, fields: dict) -> Order:

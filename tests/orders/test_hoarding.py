@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone, translation
 
@@ -21,6 +22,7 @@ from catalog.models import Product, StockMovement
 from orders.models import Order
 from orders.services import (
     OrderError,
+    Visitor,
     advance_suborder,
     expire_due_orders,
     mark_suborder_paid,
@@ -325,3 +327,39 @@ def test_behind_a_proxy_the_throttle_counts_the_forwarded_client(
     assert through_proxy("203.0.113.6").status_code == 302
     assert through_proxy("203.0.113.5").status_code == 429
     assert Order.objects.count() == 2
+
+
+# Under contention (PostgreSQL) ------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_checkouts_for_one_number_keep_the_cap(caps):
+    from ..factories import ProductFactory
+    from .test_concurrency import run_threads
+
+    caps.PASAR_MAX_OPEN_ORDERS_PER_PHONE = 2
+    product = ProductFactory(stock=50)
+
+    def checkout_once(index):
+        return place_order(
+            quantities={product.pk: 1},
+            customer=None,
+            name="Pembeli",
+            phone="6281298765432",
+            delivery_method="ambil",
+            payment_method="transfer",
+            checkout_token=f"tok-race-{index}",
+            visitor=Visitor(),
+        )
+
+    results = run_threads(10, checkout_once)
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(results) - len(refused) == 2
+    assert {str(r) for r in refused} == {
+        "Nomor WhatsApp ini sudah punya 2 pesanan yang belum lunas. Selesaikan "
+        "pesanan itu dulu sebelum memesan lagi."
+    }
+    assert Order.objects.count() == 2
+    assert Product.objects.get(pk=product.pk).stock == 48
