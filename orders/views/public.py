@@ -211,7 +211,11 @@ class CheckoutView(View):
             if not summary:
                 return self._existing_or_cart(request, form)
             return self._render(request, form, summary, confirming=True)
-        if not allow(request, "checkout"):
+        # Over the limit, a second submit of a placed order still goes to it.
+        if (
+            not allow(request, "checkout")
+            and not Order.objects.filter(checkout_token=data["checkout_token"]).exists()
+        ):
             messages.error(
                 request,
                 _("Terlalu banyak pesanan dari jaringan Anda. Coba lagi nanti."),

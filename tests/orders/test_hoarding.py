@@ -307,6 +307,24 @@ def test_checkout_is_throttled_per_client_address(settings, counters, product):
     assert Order.objects.count() == 3
 
 
+def test_a_second_submit_over_the_limit_goes_to_its_order(
+    client, settings, counters, product
+):
+    settings.PASAR_RATE_LIMITS = {"checkout": "1/h/ip"}
+    fill(client, product)
+    data = form_data(client)
+    review = client.post("/checkout/", data)
+    final = dict(data, expected_total=review.context["summary"].total, confirm="1")
+    first = client.post("/checkout/", final)
+    again = client.post("/checkout/", final)
+    order = Order.objects.get()
+    assert (
+        first["Location"]
+        == again["Location"]
+        == (f"/pesanan/{order.code}/?t={order.secret}")
+    )
+
+
 def test_behind_a_proxy_the_throttle_counts_the_forwarded_client(
     settings, counters, product
 ):
