@@ -30,8 +30,8 @@ def _check_fees(**fees: int) -> None:
     for field, value in fees.items():
         if not 0 <= value <= MAX_ZONE_FEE:
             raise OrderError(
-                _("Ongkir harus antara Rp 0 dan %(max)s.")
-                % {"max": format_rupiah(MAX_ZONE_FEE)},
+                _("Ongkir harus antara %(min)s dan %(max)s.")
+                % {"min": format_rupiah(0), "max": format_rupiah(MAX_ZONE_FEE)},
                 field=field,
             )
 
