@@ -334,3 +334,11 @@ def test_courier_zones_keep_their_fee_for_the_first_kg_after_migrating(db):
         0,
     )
     assert (local.fee, local.courier_first_kg_fee) == (5000, 0)
+
+
+def test_the_zone_choice_names_both_tariffs(client, heavy, courier_zone):
+    fill(client, heavy)
+    page = client.get("/checkout/").content.decode()
+    assert (
+        "Bekasi · antar Rp\xa07.000 · ekspedisi Rp\xa09.000 kg pertama + Rp\xa03.000/kg"
+    ) in page
