@@ -247,7 +247,9 @@ class DeliveryZoneForm(forms.ModelForm):
             )
             field.error_messages["invalid"] = _("Tulis ongkir dengan angka.")
             if self.instance.pk is None:
+                # A new zone starts empty: a fee is typed, never assumed 0.
                 self.initial.pop(name, None)
+                field.initial = None
 
     def clean(self):
         data = super().clean()

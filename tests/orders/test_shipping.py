@@ -209,6 +209,9 @@ def zone_post(**changes):
 
 
 def test_koordinator_creates_a_courier_zone_by_weight(koordinator):
+    form = client_for(koordinator).get("/dasbor/induk/ongkir/baru/").context["form"]
+    # A new zone's fees start empty: typed, never assumed 0.
+    assert [form[name].value() for name in form.FEES] == [None, None, None]
     response = client_for(koordinator).post("/dasbor/induk/ongkir/baru/", zone_post())
     assert response.status_code == 302
     zone = DeliveryZone.objects.get()
