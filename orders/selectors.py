@@ -1,7 +1,9 @@
 """Reads for orders: cart summaries, orders a visitor may open, branch lists."""
 
 import hmac
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
@@ -9,6 +11,7 @@ from catalog.models import Product
 from posdaya.models import Posdaya
 
 from .models import (
+    GRAMS_PER_KG,
     DeliveryMethod,
     DeliveryZone,
     Order,
@@ -18,6 +21,7 @@ from .models import (
     SettlementEntry,
     SubOrder,
 )
+from .shipping import delivery_fee_for, parcel_weight_grams
 
 
 @dataclass
@@ -45,6 +49,15 @@ class CartGroup:
     @property
     def subtotal(self) -> int:
         return sum(line.line_total for line in self.lines)
+
+    @property
+    def weight_grams(self) -> int:
+        """The parcel's weight, the one its courier fee is priced from."""
+        return parcel_weight_grams((ln.product, ln.quantity) for ln in self.lines)
+
+    @property
+    def weight_kg(self) -> Decimal:
+        return Decimal(self.weight_grams) / GRAMS_PER_KG
 
     @property
     def total(self) -> int:
@@ -81,19 +94,13 @@ class CartSummary:
         return bool(self.groups)
 
 
-def delivery_fee_for(*, method: str, zone: DeliveryZone | None) -> int:
-    """Return the fee one sub-order pays: 0 for pickup, the zone fee otherwise."""
-    if method == DeliveryMethod.PICKUP or zone is None:
-        return 0
-    return zone.fee
-
-
 def summarize_cart(
     quantities: dict[int, int], *, method: str = "", zone: DeliveryZone | None = None
 ) -> CartSummary:
     """Return the cart grouped by POSDAYA, priced from the database (one query).
 
-    Each POSDAYA group pays the delivery fee once: it ships its own parcel.
+    Each POSDAYA group pays the delivery fee once: it ships its own parcel,
+    priced from its weight by `delivery_fee_for`, as the checkout charges it.
     """
     if not quantities:
         return CartSummary(groups=[], unavailable=[])
@@ -103,17 +110,18 @@ def summarize_cart(
         .select_related("posdaya")
         .order_by("posdaya__name", "name", "pk")
     )
-    fee = delivery_fee_for(method=method, zone=zone)
     groups: dict[int, CartGroup] = {}
     found = set()
     for product in products:
         found.add(product.pk)
         group = groups.get(product.posdaya_id)
         if group is None:
-            group = groups[product.posdaya_id] = CartGroup(
-                posdaya=product.posdaya, delivery_fee=fee
-            )
+            group = groups[product.posdaya_id] = CartGroup(posdaya=product.posdaya)
         group.lines.append(CartLine(product=product, quantity=quantities[product.pk]))
+    for group in groups.values():
+        group.delivery_fee = delivery_fee_for(
+            method=method, zone=zone, weight_grams=group.weight_grams
+        )
     unavailable = sorted(set(quantities) - found)
     return CartSummary(groups=list(groups.values()), unavailable=unavailable)
 
@@ -144,12 +152,20 @@ def order_detail_queryset() -> QuerySet[Order]:
     )
 
 
+# What an order code can look like (`PB-2611-7KQ3`; `Order.code` holds 16).
+ORDER_CODE_SHAPE = re.compile(r"[A-Za-z0-9-]{1,16}")
+
+
 def order_for_visitor(*, code: str, token: str, user) -> Order | None:
     """Return the order when the visitor holds its secret link or owns it.
 
     Staff roles give no access here: the dashboard is their way in. A wrong
     code or token gives None (the view answers 404), compared in constant time.
     """
+    # Only the shape of a code reaches the database: a NUL byte in a lookup is
+    # an error on PostgreSQL, and a very long string is no code at all.
+    if not ORDER_CODE_SHAPE.fullmatch(code):
+        return None
     order = Order.objects.filter(code=code.upper()).first()
     if order is None:
         return None
