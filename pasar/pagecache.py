@@ -16,11 +16,12 @@ under the same rules as whole pages; the view renders base.html around it per
 request. A CSRF token inside a fragment (the add-to-cart form) is stored as
 the placeholder and filled in per request.
 
-**The catalogue version.** Every key starts with the catalogue version, kept
-in the shared `default` cache. A change that could alter any of those pages
-(a product, price, photo, category or POSDAYA profile) calls
-`invalidate_public_pages()`, which writes a new version once its transaction
-commits: every page stored before is never read again, by any worker on any
+**The catalogue version.** Every page and fragment is stored with the
+catalogue version it was rendered under, kept in the shared `default` cache,
+and served only while that version is current. A change that could alter
+any of those pages (a product, price, photo, category or POSDAYA profile)
+calls `invalidate_public_pages()`, which writes a new version once its
+transaction commits: every page stored before is never read again, by any worker on any
 server. A stock move (an order reserving or returning stock) drops only the
 pages of its products, through the *scopes* below. A version is a random
 token, never a counter:
@@ -37,11 +38,13 @@ A page is read after its version: if a change commits after the version was
 read, the page is stored under that old version, which the change's bump has
 just retired. The only window is between a commit and its `on_commit` bump.
 
-**Keys.** `page_key(request)` builds the key of a page and `versioned_key()`
-any key that must die with the catalogue (issue 15's fragments use it too:
-`versioned_key("fragment", name, language, ...)`). The pages themselves live
-in the `pages` cache, apart from `default`'s rate-limit counters, so a flood of
-pages can cull or evict pages only.
+**Keys.** `page_key(request)` builds the key of a page, `entry_key()` that
+of a fragment (a retired entry is overwritten by its next rendering), and
+`versioned_key()` any small value that must die with the catalogue (the
+filter form's choice lists). A hit costs two cache reads: the entry, then the
+versions it was stored with (`still_current`, one `get_many`). The pages and
+fragments live in the `pages` cache, apart from `default`'s rate-limit
+counters and versions, so a flood of pages can cull or evict pages only.
 
 **The query string.** Each cacheable view lists the parameters it reads
 (`CACHEABLE`). A request is cached under its *normal form*: unknown
@@ -267,9 +270,20 @@ def versioned_key(kind: str, *parts: str) -> str | None:
 # everything with `invalidate_public_pages()`.
 
 SCOPE_PREFIX = "catalogue:scope:"
+CATALOGUE = "*"  # the scope every entry has: the catalogue version itself
 HOME_PRODUCTS_KEY = "catalogue:home:products"  # the ids the cached home shows
 LISTING = "listing"
 HOME = "home"
+
+
+def _scope_key(scope: str) -> str:
+    return VERSION_KEY if scope == CATALOGUE else SCOPE_PREFIX + scope
+
+
+def entry_key(kind: str, *parts: str) -> str:
+    """Return the key of a page or fragment; its versions are kept inside it."""
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return f"catalogue:{kind}:{digest}"
 
 
 def enabled() -> bool:
@@ -287,7 +301,7 @@ def scope_versions(scopes) -> dict[str, str] | None:
     scopes = list(dict.fromkeys(scopes))
     if not scopes:
         return {}
-    keys = {SCOPE_PREFIX + scope: scope for scope in scopes}
+    keys = {_scope_key(scope): scope for scope in scopes}
     found = cache.get_many(list(keys))
     missing = [key for key in keys if key not in found]
     if missing:
@@ -327,8 +341,11 @@ class Dependencies:
 
 
 def still_current(versions: dict[str, str]) -> bool:
-    """Whether every scope still has the version an entry was stored under."""
-    return not versions or scope_versions(versions) == versions
+    """Whether every scope (the catalogue's too) still has the entry's version.
+
+    One read of the `default` cache for all of them.
+    """
+    return CATALOGUE in versions and scope_versions(versions) == versions
 
 
 def depend(request, *scopes: str) -> None:
@@ -351,24 +368,23 @@ def fragment(request, name: str, *, parts=(), scopes=(), render):
     if not enabled() or parts is None:  # off, or a query with no normal form
         return _fill_token(request, render(Dependencies(record=False)))
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    key = versioned_key(
+    key = entry_key(
         "fragment", name, language, request.scheme, request.get_host(), *parts
     )
     store = page_cache()
-    if key is not None:
-        cached = store.get(key)
-        if cached is not None and still_current(cached["scopes"]):
-            if page_dependencies is not None:
-                page_dependencies.extend(cached["scopes"])
-            return _fill_token(request, cached["value"])
+    cached = store.get(key)
+    if cached is not None and still_current(cached["scopes"]):
+        if page_dependencies is not None:
+            page_dependencies.extend(cached["scopes"])
+        return _fill_token(request, cached["value"])
     dependencies = Dependencies()
-    dependencies.add(*scopes)
+    dependencies.add(CATALOGUE, *scopes)  # read before the data
     value = render(dependencies)
     value = {
         part: _keeping_safety(text, lambda t: _TOKEN.sub(TOKEN_OUT, t))
         for part, text in value.items()
     }
-    if key is not None and not dependencies.broken:
+    if not dependencies.broken:
         store.set(key, {"scopes": dependencies.versions, "value": value}, TIMEOUT)
     if page_dependencies is not None:
         page_dependencies.extend(dependencies.versions)
@@ -415,8 +431,13 @@ def _fill_token(request, value: dict) -> dict:
 
 
 def remember_home_products(ids) -> None:
-    """Note which products the home shows (a change of one drops the home)."""
-    cache.set(HOME_PRODUCTS_KEY, sorted(ids), None)
+    """Note which products the home shows (a change of one drops the home).
+
+    Written when the home's fragment is rendered for the cache; with the cache
+    off nothing is kept, so there is nothing to drop.
+    """
+    if enabled():
+        cache.set(HOME_PRODUCTS_KEY, sorted(ids), None)
 
 
 def bump_scopes(scopes) -> None:
@@ -445,9 +466,13 @@ def bump_products(rows) -> None:
     bump_scopes(scopes)
 
 
-def page_key(request) -> str | None:
-    """Return the cache key of the page `request` asks for (already normal)."""
-    return versioned_key(
+def page_key(request) -> str:
+    """Return the cache key of the page `request` asks for (already normal).
+
+    The page's catalogue and scope versions are stored in it and checked on
+    every hit (`still_current`): one read of the page, one of the versions.
+    """
+    return entry_key(
         "page",
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         request.scheme,
@@ -479,13 +504,14 @@ class AnonymousPageCacheMiddleware:
             request.GET = QueryDict(query)
             request.META["QUERY_STRING"] = query
         key = page_key(request)
-        if key is None:
-            return self.get_response(request)
         pages = page_cache()
         cached = pages.get(key)
         if cached is not None and still_current(cached.get("scopes", {})):
             return self._rebuild(request, cached)
         dependencies = request.pagecache_dependencies = Dependencies()
+        dependencies.add(CATALOGUE)  # read before the page is rendered
+        if dependencies.broken:  # the shared cache does not answer
+            return self.get_response(request)
         response = self.get_response(request)
         if self._storable(response) and not dependencies.broken:
             content = _TOKEN.sub(TOKEN_OUT, response.content.decode("utf-8"))
