@@ -8,6 +8,8 @@ the sale. A query count never depends on the number of POSDAYA or weeks.
 
 import datetime as dt
 import functools
+import hashlib
+import heapq
 import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -211,13 +213,17 @@ def income_per_week(
 # before: a later change to that week (a paid part cancelled, a payment
 # recorded with a past date) changes that fingerprint, and the week is added
 # up again. The open week, and the part-weeks at the ends of a range that does
-# not start on a Monday or end on a Sunday, are added up live. Three queries
-# whatever the range: the fingerprints, then one query each for categories
-# and products over the live days and the weeks still to add up, told apart
-# by a CASE on the paid-at bounds (in the engine: no per-row Python function
-# on SQLite). A week's categories are named as they were when it was added up.
+# not start on a Monday or end on a Sunday, are added up live. The queries:
+# the fingerprints (one), then one each for categories and products over the
+# live days, and the same over the weeks still to add up (cold only), each
+# row's bucket told by a CASE on the paid-at bounds (in the engine: no per-row
+# Python function on SQLite). The sum of a whole set of closed weeks is kept
+# too, so a range asked again is one cache read. A week's categories are named
+# as they were when it was added up.
 
 ROLLUP_KEY = "reports:lines:v1:{posdaya}:{week}"
+RANGE_KEY = "reports:lines-range:v1:{posdaya}:{digest}"
+RANGE_TIMEOUT = 7 * 24 * 3600  # ranges asked once do not pile up
 
 
 @dataclass
@@ -246,7 +252,12 @@ class LineSales:
         return rows
 
     def top_products(self, limit: int = 10) -> list[dict]:
-        rows = [
+        best = heapq.nsmallest(
+            limit,
+            self.products.items(),
+            key=lambda item: (-item[1][0], -item[1][1], item[0][1]),
+        )
+        return [
             {
                 "product_id": pk,
                 "product_name": name,
@@ -254,10 +265,8 @@ class LineSales:
                 "quantity": q,
                 "amount": a,
             }
-            for (pk, name, branch), (q, a) in self.products.items()
+            for (pk, name, branch), (q, a) in best
         ]
-        rows.sort(key=lambda r: (-r["quantity"], -r["amount"], r["product_name"]))
-        return rows[:limit]
 
 
 def _split_range(start: dt.date, end: dt.date, today: dt.date):
@@ -348,6 +357,27 @@ def line_sales(*, start, end, posdaya=None, today=None) -> LineSales:
     """
     closed, live = _split_range(start, end, today or timezone.localdate())
     fingerprints = _fingerprints(closed, posdaya)
+    total = _closed_sales(closed, fingerprints, posdaya)
+    for sales in _add_up([[span] for span in live], posdaya):
+        total.add(sales)
+    return total
+
+
+def _closed_sales(closed, fingerprints, posdaya) -> LineSales:
+    """The closed weeks added up: the range's sum, else each week's, kept.
+
+    The sum of the whole set of weeks is kept too (under their fingerprints),
+    so a range asked again costs one cache read, not a merge of every week.
+    """
+    branch = posdaya.pk if posdaya else "all"
+    signature = "|".join(f"{w.isoformat()}:{fingerprints[w]}" for w in closed)
+    range_key = RANGE_KEY.format(
+        posdaya=branch, digest=hashlib.sha256(signature.encode()).hexdigest()
+    )
+    if closed:
+        kept = cache.get(range_key)
+        if kept is not None:
+            return kept
     keys = {
         week: ROLLUP_KEY.format(
             posdaya=posdaya.pk if posdaya else "all", week=week.isoformat()
@@ -363,20 +393,19 @@ def line_sales(*, start, end, posdaya=None, today=None) -> LineSales:
             total.add(entry["sales"])
         else:
             missing.append(week)
-    buckets = [[span] for span in live] + [
-        [(week, week + dt.timedelta(days=6))] for week in missing
-    ]
-    added = _add_up(buckets, posdaya)
+    added = _add_up([[(w, w + dt.timedelta(days=6))] for w in missing], posdaya)
     for sales in added:
         total.add(sales)
     if missing:
         cache.set_many(
             {
                 keys[week]: {"fingerprint": fingerprints[week], "sales": sales}
-                for week, sales in zip(missing, added[len(live) :], strict=True)
+                for week, sales in zip(missing, added, strict=True)
             },
             None,  # a closed week's figures are kept until they change
         )
+    if closed:
+        cache.set(range_key, total, RANGE_TIMEOUT)
     return total
 
 

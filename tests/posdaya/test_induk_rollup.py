@@ -46,6 +46,16 @@ def test_closed_weeks_are_added_up_once(fortnight):  # noqa: F811
     assert len(warm) == 1
     assert lines_sql(warm) == []
     assert figures(again) == EXPECTED
+    # Another range of kept weeks: added up from each week's entry.
+    with CaptureQueriesContext(connection) as other:
+        week_a = reports.line_sales(
+            start=WEEK_A, end=WEEK_A + dt.timedelta(days=6), today=AFTER
+        )
+    assert len(other) == 1
+    assert figures(week_a) == (
+        [(3, 75000), (1, 15000)],
+        [("Tas Kopi", 3, 75000), ("Vas", 1, 15000)],
+    )
 
 
 def test_the_open_week_is_added_up_live(fortnight):  # noqa: F811
