@@ -5,13 +5,13 @@ import threading
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pasar.siteurl import absolute_url
 from posdaya.models import Membership
 
 from .models import Order, SubOrder
@@ -42,8 +42,7 @@ def notify_after_commit(send, object_id: int) -> None:
 
 def _order_link(order: Order) -> str:
     path = reverse("orders:order_detail", kwargs={"code": order.code})
-    domain = Site.objects.get_current().domain
-    return f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{domain}{path}?t={order.secret}"
+    return absolute_url(f"{path}?t={order.secret}")
 
 
 def _send(subject: str, template: str, context: dict, recipients: list[str]) -> None:

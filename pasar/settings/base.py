@@ -300,6 +300,11 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Pasar Bahagia] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 
+# The site's public address (pasar/siteurl.py): every absolute link in emails,
+# WhatsApp messages, invitations, the sitemap, robots.txt and OpenGraph tags.
+# Required in production (pasar/checks.py); dev.py defaults to runserver's.
+PASAR_SITE_URL = env("PASAR_SITE_URL", default="")
+
 # Behind a reverse proxy: which of its headers tell the client's address, for
 # every rate limit (pasar.clientip.client_ip; allauth reads the same values).
 # Either the number of proxies that append to X-Forwarded-For (nginx with

@@ -9,6 +9,9 @@ from .base import DATABASES, STORAGES
 SECRET_KEY = "test-only-insecure-key"  # noqa: S105  # nosec B105
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
+# The test client's host, so links in mails match the pages; tests that check
+# the setting is used set another one.
+PASAR_SITE_URL = "http://testserver"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="pasar-test-media-")
