@@ -26,8 +26,9 @@ BRANCH_ENTRIES = {
         "Profil POSDAYA",
         "Staf",
         "Setelmen",
+        "Pesan WhatsApp",
     ],
-    "petugas": ["Ringkasan", "Bank sampah"],
+    "petugas": ["Ringkasan", "Bank sampah", "Pesan WhatsApp"],
 }
 INDUK_ENTRIES = [
     "Laporan induk",
@@ -36,6 +37,7 @@ INDUK_ENTRIES = [
     "Semua pesanan",
     "Setelmen POSDAYA",
     "Log audit",
+    "Pesan keluar",
     "Verifikasi pembayaran",
     "Kategori produk",
     "Zona ongkir",
