@@ -15,6 +15,7 @@ def register_member(
     posdaya,
     name: str,
     whatsapp: str = "",
+    whatsapp_receipts: bool = False,
     address: str = "",
     rt: str = "",
     rw: str = "",
@@ -42,6 +43,7 @@ def register_member(
             account_number=f"{posdaya.code}-{posdaya.rw}-{sequence:04d}",
             name=name.strip(),
             whatsapp=whatsapp,
+            whatsapp_receipts=whatsapp_receipts,
             address=address,
             rt=rt,
             rw=rw or posdaya.rw,
@@ -53,7 +55,8 @@ def register_member(
 
 def update_member(*, member: Member, **fields) -> Member:
     """Change a member's contact details (never the number nor the balance)."""
-    allowed = {"name", "whatsapp", "address", "rt", "rw", "is_active", "user"}
+    allowed = {"name", "whatsapp", "whatsapp_receipts", "address", "rt", "rw"}
+    allowed |= {"is_active", "user"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"Cannot change {sorted(unknown)}")
