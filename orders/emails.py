@@ -8,8 +8,10 @@ or WhatsApp API never holds up a request.
 """
 
 from django.conf import settings
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from notifications.services import is_muted, muted, queue_message
@@ -242,6 +244,24 @@ def send_order_completed(order: Order) -> None:
         name=order.name,
         link=link,
     )
+
+
+def resend_order_link(*, code: str, phone: str, channel: str) -> bool:
+    """Send an order's link again to the contact given at checkout.
+
+    Only when `code` names an order placed with the WhatsApp number `phone`
+    (compared in constant time); returns whether anything was queued. The
+    caller answers the same either way, so nobody learns which orders exist.
+    """
+    order = Order.objects.filter(code=code).only("pk", "phone", "email").first()
+    matches = constant_time_compare(order.phone if order else "-", phone)
+    if order is None or not matches:
+        return False
+    if channel == "email" and not order.email:
+        return False
+    with transaction.atomic():
+        send_order_link(order.pk, channel)
+    return True
 
 
 def send_order_link(order_id: int, channel: str) -> None:
