@@ -213,3 +213,25 @@ def test_send_messages_command_sweeps_what_is_due(db, monkeypatch):
     assert sorted(m.to[0] for m in mail.outbox) == ["budi@contoh.id", "sari@contoh.id"]
     call_command("send_messages", stdout=out)
     assert out.getvalue().endswith("Messages: none due.\n")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_is_a_deferred_task_on_the_database_queue(flaky, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    from notifications import tasks
+
+    monkeypatch.setattr(
+        tasks, "deliver_message", tasks.deliver_message.using(backend="database")
+    )
+    flaky(Flaky(failures=1))
+    message = email()  # committed: its first task is queued
+    (first,) = DBTaskResult.objects.all()
+    assert (first.task_path, first.args_kwargs) == (
+        "notifications.tasks.deliver_message",
+        {"args": [message.pk], "kwargs": {}},
+    )
+    now = timezone.now()
+    assert deliver(message_id=message.pk, now=now) == S.PENDING
+    retry = DBTaskResult.objects.exclude(pk=first.pk).get()
+    assert retry.run_after == now + timedelta(minutes=1)

@@ -130,3 +130,22 @@ def test_outbox_lists_every_status_with_the_reason(koordinator, posdaya):
     junk = client.get("/dasbor/induk/pesan/?status=%00&page=x")
     assert junk.status_code == 200
     assert len(junk.context["messages_page"]) == 3
+
+
+def test_page_queries_are_fixed(
+    koordinator, pengelola, posdaya, django_assert_num_queries
+):
+    for n in range(3):
+        manual(posdaya, name=f"Nasabah {n}")
+        manual(None, name=f"Pembeli {n}")
+    induk = client_for(koordinator)
+    induk.get("/dasbor/induk/pesan/")
+    # session, user, roles, the paginator's count, the counts by status, the
+    # page of messages (with POSDAYA and who sent), the induk's to send
+    with django_assert_num_queries(7):
+        assert induk.get("/dasbor/induk/pesan/").status_code == 200
+    branch = client_for(pengelola)
+    branch.get(f"/dasbor/{posdaya.slug}/pesan/")
+    # session, user, roles, POSDAYA, its messages to send
+    with django_assert_num_queries(5):
+        assert branch.get(f"/dasbor/{posdaya.slug}/pesan/").status_code == 200
