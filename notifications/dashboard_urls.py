@@ -14,6 +14,11 @@ urlpatterns = [
         name="induk_mark_sent",
     ),
     path(
+        "induk/pesan/<int:pk>/ulang/",
+        views.RetryView.as_view(),
+        name="retry",
+    ),
+    path(
         "<slug:posdaya>/pesan/",
         views.BranchMessagesView.as_view(),
         name="branch_messages",

@@ -192,3 +192,17 @@ def mark_sent_by_hand(*, message: Message, by, now: datetime | None = None) -> M
         raise MessageError(_("Pesan ini sudah ditandai terkirim."))
     message.refresh_from_db()
     return message
+
+
+def retry_message(*, message: Message, now: datetime | None = None) -> Message:
+    """Give a failed message a fresh set of attempts (e.g. after fixing a template)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        done = Message.objects.filter(pk=message.pk, status=S.FAILED).update(
+            status=S.PENDING, attempts=0, next_attempt_at=now, updated_at=now
+        )
+        if not done:
+            raise MessageError(_("Hanya pesan yang gagal yang bisa dicoba lagi."))
+        transaction.on_commit(lambda: enqueue_delivery(message.pk))
+    message.refresh_from_db()
+    return message

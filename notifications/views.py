@@ -81,6 +81,22 @@ class IndukMarkSentView(KoordinatorRequiredMixin, _MarkSent):
         return reverse("notifications_dashboard:outbox")
 
 
+class RetryView(KoordinatorRequiredMixin, ServiceActionView):
+    """POST: the koordinator tries a failed message again."""
+
+    def perform(self, form):
+        message = get_object_or_404(Message, pk=self.kwargs["pk"])
+        return services.retry_message(message=message)
+
+    def get_success_message(self, result) -> str:
+        return _("Pesan untuk %(name)s dikirim ulang.") % {
+            "name": result.recipient_name or result.recipient
+        }
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("notifications_dashboard:outbox")
+
+
 class BranchMarkSentView(AreaRequiredMixin, _MarkSent):
     """POST: this POSDAYA's staff sent one of its manual messages."""
 

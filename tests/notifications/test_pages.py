@@ -149,3 +149,21 @@ def test_page_queries_are_fixed(
     # session, user, roles, POSDAYA, its messages to send
     with django_assert_num_queries(5):
         assert branch.get(f"/dasbor/{posdaya.slug}/pesan/").status_code == 200
+
+
+def test_the_koordinator_retries_a_failed_message(actors, posdaya):
+    message = queue_message(
+        kind="order_link", channel="email", to="budi@contoh.id", body="Halo"
+    )
+    Message.objects.filter(pk=message.pk).update(
+        status=S.FAILED, attempts=5, last_error="SMTP down"
+    )
+    url = f"/dasbor/induk/pesan/{message.pk}/ulang/"
+    assert_denied(actors, url, lambda: status_of(message))
+    response = actors.koordinator.post(url, follow=True)
+    assert "Pesan untuk budi@contoh.id dikirim ulang." in response.content.decode()
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (S.PENDING, 0)
+    again = actors.koordinator.post(url, follow=True)
+    assert "Hanya pesan yang gagal yang bisa dicoba lagi." in again.content.decode()
+    assert status_of(message) == S.PENDING

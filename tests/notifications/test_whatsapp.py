@@ -113,3 +113,14 @@ def test_an_unreachable_api_is_a_temporary_failure(db, settings):
     status, attempts, reason = state(message)
     assert (status, attempts) == (S.PENDING, 1)
     assert reason.startswith("URLError: ")
+
+
+def test_a_half_configured_api_is_a_warning(settings):
+    from notifications.checks import check_whatsapp
+
+    settings.PASAR_WHATSAPP = {"token": "t", "phone_number_id": ""}
+    assert [w.id for w in check_whatsapp()] == ["notifications.W001"]
+    settings.PASAR_WHATSAPP = {"token": "t", "phone_number_id": "1"}
+    assert check_whatsapp() == []
+    settings.PASAR_WHATSAPP = {"token": "", "phone_number_id": ""}
+    assert check_whatsapp() == []

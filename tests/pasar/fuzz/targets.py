@@ -24,7 +24,7 @@ EXEMPT = {
             "A button with no input (an empty form); its matrix, the other "
             "POSDAYA's message and a second click: tests/notifications/test_pages.py."
         )
-        for name in ("induk_mark_sent", "branch_mark_sent")
+        for name in ("induk_mark_sent", "branch_mark_sent", "retry")
     },
     **{
         f"banksampah_dashboard:old_{name}": (
