@@ -14,6 +14,7 @@ urlpatterns = [
         views.ZoneUpdateView.as_view(),
         name="zone_update",
     ),
+    path("induk/qris/", views.IndukQrisView.as_view(), name="induk_qris"),
     path("induk/pesanan/", views.OrderOverviewView.as_view(), name="order_overview"),
     path(
         "induk/setelmen/",

@@ -8,9 +8,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from catalog.models import Product
 from posdaya.models import Posdaya
 
+from . import qris
 from .models import (
     DeliveryMethod,
     DeliveryZone,
+    IndukQris,
     Order,
     OrderEvent,
     OrderLine,
@@ -18,6 +20,7 @@ from .models import (
     SettlementEntry,
     SubOrder,
 )
+from .payments import get_payment_method
 
 
 @dataclass
@@ -265,3 +268,46 @@ def orders_for_overview(*, status: str = "", query: str = "") -> QuerySet[Order]
             queryset=SubOrder.objects.select_related("posdaya").order_by("pk"),
         )
     ).order_by("-created_at", "-id")
+
+
+def current_induk_qris() -> IndukQris | None:
+    """Return the induk's QRIS in force, or None before one was entered."""
+    return IndukQris.objects.order_by("-created_at", "-id").first()
+
+
+@dataclass(frozen=True)
+class OrderQris:
+    """The QRIS an order is paid with: the exact amount, drawn as SVG."""
+
+    payload: str
+    amount: int
+    merchant_name: str
+    merchant_city: str
+
+    @property
+    def svg(self) -> str:
+        return qris.qr_svg(self.payload)
+
+
+def qris_for_order(order: Order, amount: int) -> OrderQris | None:
+    """Return the order's dynamic QRIS for `amount`, or None when none applies.
+
+    Built from the induk QRIS in force, only for an order paid by QRIS that
+    still waits for its payment (or its check), and a positive amount.
+    """
+    if (
+        not get_payment_method(order.payment_method).shows_qris
+        or order.status
+        not in (Order.Status.AWAITING_PAYMENT, Order.Status.AWAITING_VERIFICATION)
+        or amount <= 0
+    ):
+        return None
+    induk = current_induk_qris()
+    if induk is None:
+        return None
+    return OrderQris(
+        payload=qris.dynamic_payload(induk.payload, amount),
+        amount=amount,
+        merchant_name=induk.merchant_name,
+        merchant_city=induk.merchant_city,
+    )

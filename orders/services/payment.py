@@ -34,12 +34,19 @@ SS = SubOrder.Status
 def submit_payment_proof(
     *, order: Order, file, kind: str, by=None, now: datetime | None = None
 ) -> PaymentProof:
-    """Attach a proof of transfer and put the order in the koordinator's queue."""
+    """Attach a proof of transfer and put the order in the koordinator's queue.
+
+    For QRIS (`proof_optional`) `file` may be None: the shopper's word that
+    they paid is enough to queue it; the koordinator checks the merchant app.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         order = lock_order(order.pk)
-        if not get_payment_method(order.payment_method).needs_proof:
+        method = get_payment_method(order.payment_method)
+        if not method.needs_proof:
             raise OrderError(_("Pesanan ini dibayar di tempat, tanpa bukti transfer."))
+        if not file and not method.proof_optional:
+            raise OrderError(_("Pilih berkas bukti transfer."), field="file")
         if order.status != OS.AWAITING_PAYMENT:
             raise IllegalTransitionError(
                 _("Bukti transfer tidak bisa diunggah: status pesanan %(status)s.")
@@ -48,15 +55,13 @@ def submit_payment_proof(
         if order.expires_at and order.expires_at <= now:
             raise OrderError(_("Batas waktu pembayaran pesanan ini sudah lewat."))
         proof = PaymentProof.objects.create(
-            order=order, file=file, kind=kind, created_at=now
+            order=order, file=file or "", kind=kind if file else "", created_at=now
         )
-        set_order_status(
-            order,
-            OS.AWAITING_VERIFICATION,
-            by=by,
-            note=_("Bukti transfer diunggah."),
-            now=now,
-        )
+        if method.shows_qris:
+            note = _("Pembeli menyatakan sudah membayar dengan QRIS.")
+        else:
+            note = _("Bukti transfer diunggah.")
+        set_order_status(order, OS.AWAITING_VERIFICATION, by=by, note=note, now=now)
     return proof
 
 

@@ -22,6 +22,7 @@ from posdaya.views import DashboardMixin
 
 from ..forms import (
     DeliveryZoneForm,
+    IndukQrisForm,
     PayoutForm,
     RefundForm,
     RejectPaymentForm,
@@ -29,7 +30,9 @@ from ..forms import (
 )
 from ..models import DeliveryZone, Order, PaymentProof, SubOrder
 from ..payments import get_payment_method
+from ..qris import qr_svg
 from ..selectors import (
+    current_induk_qris,
     order_detail_queryset,
     orders_for_overview,
     proofs_for_review,
@@ -52,6 +55,7 @@ from ..services import (
     reject_payment,
     update_zone,
 )
+from ..services.induk_qris import save_induk_qris
 from ..services.settlement import balance_of, record_payout
 from ..whatsapp import suborder_message_for_shopper
 
@@ -96,6 +100,35 @@ class ZoneUpdateView(ZoneCreateView):
         return update_zone(zone=self.object, **form.cleaned_data, by=self.request.user)
 
 
+# --- the induk's QRIS (koordinator) -------------------------------------------
+
+
+class IndukQrisView(KoordinatorRequiredMixin, DashboardMixin, ServiceFormView):
+    """Enter the induk's static QRIS once: pasted, or read from a photo."""
+
+    template_name = "orders/dashboard/induk_qris.html"
+    form_class = IndukQrisForm
+    success_url = reverse_lazy("orders_dashboard:induk_qris")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        current = current_induk_qris()
+        context["current"] = current
+        context["current_svg"] = qr_svg(current.payload) if current else ""
+        return context
+
+    def perform(self, form):
+        return save_induk_qris(
+            payload=form.cleaned_data["payload"], by=self.request.user
+        )
+
+    def get_success_message(self, entry) -> str:
+        return _("QRIS induk disimpan: %(name)s, %(city)s.") % {
+            "name": entry.merchant_name,
+            "city": entry.merchant_city,
+        }
+
+
 # --- payment verification (koordinator) --------------------------------------
 
 
@@ -132,6 +165,7 @@ class PaymentDetailView(KoordinatorRequiredMixin, DashboardMixin, DetailView):
             order=order,
             suborders=list(order.suborders.all()),
             amount_due=amount_due(order),
+            payment=get_payment_method(order.payment_method),
             reject_form=RejectPaymentForm(),
         )
         return context
@@ -141,7 +175,9 @@ class PaymentProofFileView(KoordinatorRequiredMixin, View):
     """Serve a proof through an access check, never from a public media URL."""
 
     def get(self, request, pk):
-        proof = get_object_or_404(PaymentProof.objects.select_related("order"), pk=pk)
+        proof = get_object_or_404(
+            PaymentProof.objects.select_related("order").exclude(file=""), pk=pk
+        )
         pdf = proof.kind == PaymentProof.Kind.PDF
         # A PDF is a download, never a document opened in the browser.
         response = FileResponse(

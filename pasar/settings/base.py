@@ -374,6 +374,8 @@ PASAR_INDUK = {
 PASAR_DEMO_DATA_ALLOWED = True
 PASAR_ORDER_EXPIRY_HOURS = env.int("PASAR_ORDER_EXPIRY_HOURS", default=48)
 PASAR_INDUK_FEE_PERCENT = env.int("PASAR_INDUK_FEE_PERCENT", default=0)
+# Kode unik (1–999) added to bank-transfer orders so the statement names them.
+PASAR_TRANSFER_UNIQUE_CODE = env.bool("PASAR_TRANSFER_UNIQUE_CODE", default=False)
 
 # Error reports (mail to ADMINS, Sentry, the access log) hide order secrets,
 # passwords, cookies, CSRF tokens and Authorization headers.
