@@ -311,3 +311,14 @@ def qris_for_order(order: Order, amount: int) -> OrderQris | None:
         merchant_name=induk.merchant_name,
         merchant_city=induk.merchant_city,
     )
+
+
+def unique_code_income() -> dict:
+    """Return the kode unik received by the induk: paid orders, their sum.
+
+    It is the induk's money: the sub-orders, and so the POSDAYA settlement,
+    never include it.
+    """
+    return Order.objects.filter(paid_at__isnull=False, unique_code__gt=0).aggregate(
+        orders=Count("id"), amount=Sum("unique_code", default=0)
+    )

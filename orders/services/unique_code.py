@@ -31,4 +31,9 @@ def draw_unique_code() -> int:
         )
     )
     free = [code for code in CODES if code not in used]
-    return secrets.choice(free) if free else 0
+    return pick(free) if free else 0
+
+
+def pick(free: list[int]) -> int:
+    """Choose among the free codes (random, so two checkouts rarely collide)."""
+    return secrets.choice(free)

@@ -41,6 +41,7 @@ from ..selectors import (
     suborder_detail_queryset,
     suborder_status_counts,
     suborders_of_posdaya,
+    unique_code_income,
 )
 from ..services import (
     advance_suborder,
@@ -399,6 +400,7 @@ class SettlementOverviewView(KoordinatorRequiredMixin, DashboardMixin, ServiceFo
             key: sum(row[key] for row in rows)
             for key in ("credits", "reversals", "payouts", "fees", "balance")
         }
+        context["unique_codes"] = unique_code_income()
         return context
 
     def perform(self, form):
