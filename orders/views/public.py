@@ -37,6 +37,7 @@ from ..services import (
     place_order,
     submit_payment_proof,
 )
+from ..services.unique_code import unique_codes_enabled
 from ..whatsapp import suborder_message_for_posdaya
 
 
@@ -257,7 +258,12 @@ class CheckoutView(View):
         return render(
             request,
             self.template_name,
-            {"form": form, "summary": summary, "confirming": confirming},
+            {
+                "form": form,
+                "summary": summary,
+                "confirming": confirming,
+                "unique_code_on": unique_codes_enabled(),
+            },
         )
 
 

@@ -158,3 +158,10 @@ def test_a_picture_without_a_code_is_refused():
     with pytest.raises(QrisError) as caught:
         qris.decode_image(Image.new("RGB", (120, 120), "white"))
     assert caught.value.message.startswith("Tidak ada kode QR yang terbaca")
+
+
+def test_the_demo_qris_is_valid_and_static():
+    from orders.demo import demo_qris
+
+    code = parse_qris(demo_qris())
+    assert (code.merchant_name, code.is_static) == ("POSDAYA INDUK DEMO", True)
