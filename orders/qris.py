@@ -29,6 +29,7 @@ FEE_TAGS = ("55", "56", "57")
 # Tags the order's code sets itself.
 ORDER_TAGS = ("01", "54", *FEE_TAGS, "63")
 MAX_AMOUNT = 9_999_999_999_999  # tag 54 holds at most 13 characters
+BILL_NUMBER_MAX = 25
 
 
 class QrisError(DomainError):
@@ -183,16 +184,30 @@ def parse_qris(text: str) -> Qris:
     return Qris(payload=payload, fields=fields, merchant_name=name, merchant_city=city)
 
 
-def dynamic_payload(static: str, amount: int) -> str:
+def _with_bill_number(additional: str, reference: str) -> str:
+    """Return tag 62's value with sub-tag 01 (bill number) set to `reference`."""
+    try:
+        sub = dict(iter_tlv(additional))
+    except QrisError:
+        return additional  # the acquirer's own layout: leave it untouched
+    sub["01"] = reference[:BILL_NUMBER_MAX]
+    return "".join(tlv(tag, sub[tag]) for tag in sorted(sub))
+
+
+def dynamic_payload(static: str, amount: int, reference: str = "") -> str:
     """Return the order's QRIS: `static` made dynamic with the exact `amount`.
 
     Point of initiation "12", tag 54 the amount in whole Rupiah, tip and fee
     prompts (55–57) removed so the shopper cannot change the amount, the
-    other fields kept in order, the CRC recomputed.
+    order code as bill number (tag 62, sub-tag 01) when `reference` is given,
+    the other fields kept in order, the CRC recomputed.
     """
     if not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
         raise QrisError(_("Jumlah QRIS harus lebih dari Rp 0."))
-    fields = parse_qris(static).fields
+    fields = dict(parse_qris(static).fields)
+    if reference:
+        fields["62"] = _with_bill_number(fields.get("62", ""), reference)
+        fields = dict(sorted(fields.items()))
     out = {"00": fields["00"], "01": DYNAMIC}
     for tag, value in fields.items():
         if tag in out or tag in ORDER_TAGS:

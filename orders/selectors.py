@@ -313,7 +313,7 @@ def qris_for_order(order: Order, amount: int) -> OrderQris | None:
     if induk is None:
         return None
     return OrderQris(
-        payload=qris.dynamic_payload(induk.payload, amount),
+        payload=qris.dynamic_payload(induk.payload, amount, reference=order.code),
         amount=amount,
         merchant_name=induk.merchant_name,
         merchant_city=induk.merchant_city,

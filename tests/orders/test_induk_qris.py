@@ -146,3 +146,19 @@ def test_a_photo_of_some_other_qr_code_is_refused(koordinator):
         ]
     }
     assert state() == ([], 0)
+
+
+def test_a_phone_photo_tilted_and_compressed_is_read(koordinator):
+    import io
+
+    from PIL import Image
+
+    sticker = Image.open(io.BytesIO(sticker_png())).convert("RGB")
+    scene = Image.new("RGB", (900, 700), (185, 170, 150))  # a wall behind it
+    scene.paste(sticker.rotate(8, expand=True, fillcolor=(185, 170, 150)), (180, 90))
+    buffer = io.BytesIO()
+    scene.save(buffer, format="JPEG", quality=70)
+    upload = photo(buffer.getvalue(), name="IMG_2026.jpg", content_type="image/jpeg")
+    response = client_for(koordinator).post(URL, {"photo": upload})
+    assert response.status_code == 302
+    assert IndukQris.objects.get().payload == INDUK

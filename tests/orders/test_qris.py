@@ -64,6 +64,15 @@ def test_an_old_amount_is_replaced():
     assert code.fields["62"] == "0519SP25RZRATEQI2HQ65Q4"
 
 
+def test_the_order_code_goes_in_as_bill_number():
+    code = parse_qris(dynamic_payload(INDUK, 9_000, reference="PB-2612-7KQ3"))
+    assert code.fields["62"] == "0112PB-2612-7KQ3"
+    assert list(code.fields) == sorted(code.fields)
+    # Beside what the acquirer put in tag 62 already (05: reference label).
+    code = parse_qris(dynamic_payload(PUBLISHED, 9_000, reference="PB-2612-7KQ3"))
+    assert code.fields["62"] == "0112PB-2612-7KQ30519SP25RZRATEQI2HQ65Q4"
+
+
 @pytest.mark.parametrize("amount", [0, -5, 10**13])
 def test_amount_must_be_positive_and_fit(amount):
     with pytest.raises(QrisError, match="lebih dari Rp 0"):

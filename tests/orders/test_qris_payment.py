@@ -80,10 +80,11 @@ def test_the_order_page_shows_the_code_for_the_exact_amount(client, qris_order):
     assert "Saya sudah membayar" in page
     # What a phone's reader gets from the picture: the amount, a valid CRC.
     fields = parse_qris(read_qr(client, qris_order)).fields
-    assert (fields["01"], fields["54"], fields["59"]) == (
+    assert (fields["01"], fields["54"], fields["59"], fields["62"]) == (
         "12",
         "65000",
         "POSDAYA INDUK BAHAGIA",
+        "01" + f"{len(qris_order.code):02d}" + qris_order.code,  # bill number
     )
     assert read_qr(client, qris_order) == code.payload
 
