@@ -49,3 +49,32 @@ def png_bytes(size=(80, 60), color=(30, 120, 60)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def svg_to_image(svg: str):
+    """Draw segno's inline SVG (one path of horizontal runs) as a PIL image.
+
+    A phone-style read of the very picture the page shows: the dark path's
+    `M x y`, `m dx dy` and `h n` commands paint whole modules, then zxing-cpp
+    reads the result.
+    """
+    import re
+
+    from PIL import Image
+
+    size = int(re.search(r'width="(\d+)"', svg).group(1))
+    scale = int(re.search(r"scale\((\d+)\)", svg).group(1))
+    path = re.search(r'class="qrline"[^>]* d="([^"]+)"', svg).group(1)
+    modules = size // scale
+    image = Image.new("L", (modules, modules), 255)
+    x = y = 0.0
+    for command, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", path):
+        if command == "M":
+            x, y = float(a), float(b)
+        elif command == "m":
+            x, y = x + float(a), y + float(b)
+        else:
+            for column in range(int(x), int(x + float(a))):
+                image.putpixel((column, int(y)), 0)
+            x += float(a)
+    return image.resize((modules * 6, modules * 6), Image.NEAREST)

@@ -20,7 +20,7 @@ from orders.services.induk_qris import save_induk_qris
 
 from ..conftest import client_for
 from .conftest import make_order
-from .qris_data import INDUK, png_bytes
+from .qris_data import INDUK, png_bytes, svg_to_image
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,8 @@ def test_the_order_page_shows_the_code_for_the_exact_amount(client, qris_order):
     code = response.context["qris"]
     assert (code.amount, code.merchant_name) == (65000, "POSDAYA INDUK BAHAGIA")
     assert qr_svg(code.payload) in page  # inline SVG, nothing to fetch
+    svg = re.search(r'<svg width="\d+" height="\d+" class="segno">.*?</svg>', page)
+    assert decode_image(svg_to_image(svg.group(0))) == code.payload
     assert "Rp\xa065.000</span>" in page
     assert '<span class="d-block fw-semibold">POSDAYA INDUK BAHAGIA</span>' in page
     assert "Saya sudah membayar" in page
