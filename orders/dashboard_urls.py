@@ -23,6 +23,11 @@ urlpatterns = [
     ),
     path("pembayaran/", views.PaymentListView.as_view(), name="payment_list"),
     path(
+        "pembayaran/qris/<int:pk>/setujui/",
+        views.PaymentQrisApproveView.as_view(),
+        name="payment_qris_approve",
+    ),
+    path(
         "pembayaran/<int:pk>/",
         views.PaymentDetailView.as_view(),
         name="payment_detail",

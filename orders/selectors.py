@@ -22,7 +22,7 @@ from .models import (
     SettlementEntry,
     SubOrder,
 )
-from .payments import get_payment_method
+from .payments import REGISTRY, get_payment_method
 from .shipping import delivery_fee_for, parcel_weight_grams
 
 
@@ -275,6 +275,23 @@ def orders_for_overview(*, status: str = "", query: str = "") -> QuerySet[Order]
             queryset=SubOrder.objects.select_related("posdaya").order_by("pk"),
         )
     ).order_by("-created_at", "-id")
+
+
+def qris_orders_awaiting_payment(*, now) -> QuerySet[Order]:
+    """Return QRIS orders still unpaid in time, oldest first (for the queue).
+
+    The koordinator may see their money in the merchant app (the order code
+    is its bill number) before the shopper says "I have paid".
+    """
+    codes = [code for code, method in REGISTRY.items() if method.proof_optional]
+    return (
+        Order.objects.filter(
+            payment_method__in=codes, status=Order.Status.AWAITING_PAYMENT
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .prefetch_related("suborders")
+        .order_by("created_at", "id")
+    )
 
 
 def current_induk_qris() -> IndukQris | None:

@@ -36,6 +36,7 @@ from ..selectors import (
     order_detail_queryset,
     orders_for_overview,
     proofs_for_review,
+    qris_orders_awaiting_payment,
     settlement_balances,
     settlement_entries,
     suborder_detail_queryset,
@@ -48,6 +49,7 @@ from ..services import (
     allowed_suborder_actions,
     amount_due,
     approve_payment,
+    approve_qris_payment,
     can_mark_paid,
     can_refund,
     create_zone,
@@ -149,6 +151,11 @@ class PaymentListView(KoordinatorRequiredMixin, DashboardMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["status"] = self.get_status()
         context["statuses"] = PaymentProof.Status.choices
+        if context["status"] == PaymentProof.Status.PENDING:
+            waiting = list(qris_orders_awaiting_payment(now=timezone.now())[:50])
+            for order in waiting:
+                order.amount_due = amount_due(order)
+            context["qris_waiting"] = waiting
         return context
 
 
@@ -170,6 +177,22 @@ class PaymentDetailView(KoordinatorRequiredMixin, DashboardMixin, DetailView):
             reject_form=RejectPaymentForm(),
         )
         return context
+
+
+class PaymentQrisApproveView(KoordinatorRequiredMixin, ServiceActionView):
+    """Approve a QRIS order seen paid in the merchant app (no claim needed)."""
+
+    success_url = reverse_lazy("orders_dashboard:payment_list")
+
+    def post(self, request, *args, **kwargs):
+        self.order = get_object_or_404(Order, pk=kwargs["pk"])
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return approve_qris_payment(order=self.order, by=self.request.user)
+
+    def get_success_message(self, order) -> str:
+        return _("Pembayaran %(code)s disetujui.") % {"code": order.code}
 
 
 class PaymentProofFileView(KoordinatorRequiredMixin, View):

@@ -187,3 +187,60 @@ def test_without_an_induk_code_an_old_qris_order_says_so(client, qris_order):
     IndukQris.objects.all().delete()
     page = client.get(order_url(qris_order)).content.decode()
     assert "Kode QRIS belum tersedia. Hubungi POSDAYA Induk lewat WhatsApp." in page
+
+
+def approve_url(order):
+    return f"/dasbor/pembayaran/qris/{order.pk}/setujui/"
+
+
+def test_the_koordinator_approves_a_qris_payment_seen_in_the_merchant_app(
+    qris_order, koordinator
+):
+    staff = client_for(koordinator)
+    queue = staff.get("/dasbor/pembayaran/")
+    assert [o.code for o in queue.context["qris_waiting"]] == [qris_order.code]
+    assert "Setujui: Rp\xa065.000 masuk" in queue.content.decode()
+    response = staff.post(approve_url(qris_order), follow=True)
+    assert f"Pembayaran {qris_order.code} disetujui." in response.content.decode()
+    qris_order.refresh_from_db()
+    assert qris_order.status == "dibayar"
+    proof = PaymentProof.objects.get()
+    assert (proof.file.name, proof.status, proof.reviewed_by) == (
+        "",
+        "disetujui",
+        koordinator,
+    )
+    notes = [e.note for e in qris_order.events.order_by("id")]
+    assert notes[1:] == [
+        "Koordinator melihat pembayaran QRIS masuk.",
+        "Pembayaran diverifikasi.",
+    ]
+    assert staff.get("/dasbor/pembayaran/").context["qris_waiting"] == []
+
+
+def test_approving_twice_or_a_transfer_changes_nothing(qris_order, order, koordinator):
+    staff = client_for(koordinator)
+    staff.post(approve_url(qris_order))
+    response = staff.post(approve_url(qris_order), follow=True)
+    assert f"Pesanan {qris_order.code} tidak menunggu pembayaran lagi (Dibayar)." in (
+        response.content.decode()
+    )
+    response = staff.post(approve_url(order), follow=True)
+    assert "Hanya pesanan QRIS yang bisa disetujui tanpa bukti." in (
+        response.content.decode()
+    )
+    order.refresh_from_db()
+    assert (order.status, PaymentProof.objects.count()) == ("menunggu_pembayaran", 1)
+    assert staff.post("/dasbor/pembayaran/qris/999999/setujui/").status_code == 404
+
+
+def test_only_the_koordinator_approves_qris(actors, qris_order):
+    from ..conftest import assert_denied
+
+    def state():
+        qris_order.refresh_from_db()
+        return (qris_order.status, PaymentProof.objects.count())
+
+    assert_denied(actors, approve_url(qris_order), state)
+    assert state() == ("menunggu_pembayaran", 0)
+    assert actors.koordinator.get(approve_url(qris_order)).status_code == 405
