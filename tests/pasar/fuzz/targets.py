@@ -140,6 +140,10 @@ DASHBOARD_URLS = {
     "orders_dashboard:payment_list": _p("/dasbor/pembayaran/"),
     "orders_dashboard:payment_approve": _p("/dasbor/pembayaran/{w.proof.pk}/setujui/"),
     "orders_dashboard:payment_reject": _p("/dasbor/pembayaran/{w.proof.pk}/tolak/"),
+    "orders_dashboard:induk_qris": _p("/dasbor/induk/qris/"),
+    "orders_dashboard:payment_qris_approve": _p(
+        "/dasbor/pembayaran/qris/{w.order.pk}/setujui/"
+    ),
     "orders_dashboard:suborder_list": _p("/dasbor/bahagia/pesanan/"),
     "orders_dashboard:suborder_transition": _p(
         "/dasbor/bahagia/pesanan/{w.suborder.pk}/ubah/"
@@ -325,12 +329,28 @@ DASHBOARD_TARGETS = [
     Target(
         "orders_dashboard:zone_create",
         "koordinator",
-        ("name", "fee", "for_local", "for_courier", "is_active"),
+        (
+            "name",
+            "fee",
+            "courier_first_kg_fee",
+            "courier_extra_kg_fee",
+            "for_local",
+            "for_courier",
+            "is_active",
+        ),
     ),
     Target(
         "orders_dashboard:zone_update",
         "koordinator",
-        ("name", "fee", "for_local", "for_courier", "is_active"),
+        (
+            "name",
+            "fee",
+            "courier_first_kg_fee",
+            "courier_extra_kg_fee",
+            "for_local",
+            "for_courier",
+            "is_active",
+        ),
     ),
     Target(
         "orders_dashboard:settlement_overview",
@@ -340,6 +360,10 @@ DASHBOARD_TARGETS = [
     Target("orders_dashboard:payment_list", "koordinator", ("status", "page"), "get"),
     Target("orders_dashboard:payment_approve", "koordinator", ("note",)),
     Target("orders_dashboard:payment_reject", "koordinator", ("reason",)),
+    Target(
+        "orders_dashboard:induk_qris", "koordinator", ("payload",), files=("photo",)
+    ),
+    Target("orders_dashboard:payment_qris_approve", "koordinator", ("note",)),
     Target("orders_dashboard:suborder_list", "pengelola", ("status", "page"), "get"),
     Target(
         "orders_dashboard:suborder_transition",
