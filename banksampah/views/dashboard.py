@@ -96,13 +96,22 @@ class MemberCreateView(BankSampahMixin, ServiceFormView):
     form_class = MemberForm
 
     def perform(self, form):
-        return services.register_member(posdaya=self.posdaya, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        return services.register_member(
+            posdaya=self.posdaya,
+            idempotency_key=data.pop("key"),
+            with_claim_code=True,
+            **data,
+        )
 
     def get_success_message(self, member):
-        return _("Nasabah %(name)s terdaftar dengan nomor %(number)s.") % {
+        message = _("Nasabah %(name)s terdaftar dengan nomor %(number)s.") % {
             "name": member.name,
             "number": member.account_number,
         }
+        if member.claim_code is None:  # the same form sent twice
+            return message
+        return " ".join([message, claim_code_message(member.claim_code)])
 
     def get_success_url(self, member):
         return self.url("member_detail", member.pk)
@@ -132,6 +141,49 @@ class MemberUpdateView(BankSampahMixin, ServiceFormView):
 
     def get_success_url(self, member):
         return self.url("member_detail", member.pk)
+
+
+def claim_code_message(issued) -> str:
+    """The claim code as the petugas reads it out or writes it down (once)."""
+    return _(
+        "Kode klaim buku tabungan: %(code)s (berlaku sampai %(date)s). "
+        "Berikan kepada nasabah: setelah masuk ke akunnya, ia mengetik kode "
+        "ini di halaman Tabungan → Hubungkan buku tabungan."
+    ) % {
+        "code": issued.display,
+        "date": timezone.localtime(issued.expires_at).strftime("%d-%m-%Y"),
+    }
+
+
+class MemberClaimCodeView(BankSampahMixin, TemplateView):
+    """Issue a new claim code (POST) and show it once, ready to print.
+
+    GET explains and offers the button; each POST issues a new code and voids
+    the previous one (the code is stored only as a hash, so it cannot be
+    shown again later).
+    """
+
+    template_name = "banksampah/member_claim_code.html"
+    http_method_names = ["get", "post", "head", "options"]
+
+    @cached_property
+    def member(self):
+        return self.member_or_404(self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["member"] = self.member
+        context["back_url"] = self.url("member_detail", self.member.pk)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        issued = services.issue_claim_code(member=self.member, by=request.user)
+        return self.render_to_response(
+            self.get_context_data(
+                issued=issued,
+                claim_url=request.build_absolute_uri(reverse("banksampah:claim")),
+            )
+        )
 
 
 class MemberDetailView(BankSampahMixin, TemplateView):
@@ -457,6 +509,7 @@ class SaleCreateView(BankSampahMixin, ServiceFormView):
                 for c, w, p in self.formset.lines
             ],
             by=self.request.user,
+            idempotency_key=form.cleaned_data["key"],
         )
 
     def service_refused(self, form, error):
@@ -493,8 +546,12 @@ class ProductionUseCreateView(BankSampahMixin, ServiceFormView):
         return context
 
     def perform(self, form):
+        data = dict(form.cleaned_data)
         return services.record_production_use(
-            posdaya=self.posdaya, by=self.request.user, **form.cleaned_data
+            posdaya=self.posdaya,
+            by=self.request.user,
+            idempotency_key=data.pop("key"),
+            **data,
         )
 
     def get_success_message(self, use):
@@ -514,8 +571,12 @@ class AdjustmentCreateView(BankSampahMixin, ServiceFormView):
         return context
 
     def perform(self, form):
+        data = dict(form.cleaned_data)
         return services.adjust_waste_stock(
-            posdaya=self.posdaya, by=self.request.user, **form.cleaned_data
+            posdaya=self.posdaya,
+            by=self.request.user,
+            idempotency_key=data.pop("key"),
+            **data,
         )
 
     def get_success_message(self, movement):
