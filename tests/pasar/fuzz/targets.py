@@ -325,7 +325,9 @@ DASHBOARD_TARGETS = [
         files=("images",),
     ),
     Target("catalog_dashboard:product_image_action", "pengelola", ("action",)),
-    Target("catalog_dashboard:product_stock", "pengelola", ("quantity", "reason")),
+    Target(
+        "catalog_dashboard:product_stock", "pengelola", ("quantity", "reason", "key")
+    ),
     # orders dashboard
     Target(
         "orders_dashboard:zone_create",
@@ -340,7 +342,7 @@ DASHBOARD_TARGETS = [
     Target(
         "orders_dashboard:settlement_overview",
         "koordinator",
-        ("posdaya", "amount", "paid_on", "method", "reference", "note"),
+        ("posdaya", "amount", "paid_on", "method", "reference", "note", "key"),
     ),
     Target("orders_dashboard:payment_list", "koordinator", ("status", "page"), "get"),
     Target("orders_dashboard:payment_approve", "koordinator", ("note",)),
