@@ -409,7 +409,5 @@ def _earlier_adjustment(idempotency_key, product) -> StockMovement | None:
             _("Formulir ini sudah dipakai untuk produk lain. Muat ulang halaman.")
         )
     if movement is not None:
-        product.stock = Product.objects.values_list("stock", flat=True).get(
-            pk=product.pk
-        )
+        product.refresh_from_db(fields=["stock"])
     return movement
