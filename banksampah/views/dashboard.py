@@ -6,9 +6,11 @@ another POSDAYA's member, deposit or withdrawal is a 404.
 """
 
 import uuid
+from datetime import datetime
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -158,9 +160,10 @@ def claim_code_message(issued) -> str:
 class MemberClaimCodeView(BankSampahMixin, TemplateView):
     """Issue a new claim code (POST) and show it once, ready to print.
 
-    GET explains and offers the button; each POST issues a new code and voids
-    the previous one (the code is stored only as a hash, so it cannot be
-    shown again later).
+    GET explains and offers the button; each POST issues a new code, voids
+    the previous one and redirects here, where the code is shown once: it
+    waits in the petugas' session only until that page is shown (the book
+    keeps only its hash, so it can never be shown again).
     """
 
     template_name = "banksampah/member_claim_code.html"
@@ -170,20 +173,33 @@ class MemberClaimCodeView(BankSampahMixin, TemplateView):
     def member(self):
         return self.member_or_404(self.kwargs["pk"])
 
+    @property
+    def session_key(self):
+        return f"banksampah:claim_code:{self.member.pk}"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["member"] = self.member
         context["back_url"] = self.url("member_detail", self.member.pk)
+        shown = self.request.session.pop(self.session_key, None)
+        if shown is not None:
+            context["issued"] = services.IssuedClaimCode(
+                code=shown["code"],
+                expires_at=datetime.fromisoformat(shown["expires_at"]),
+            )
+            context["claim_url"] = self.request.build_absolute_uri(
+                reverse("banksampah:claim")
+            )
         return context
 
     def post(self, request, *args, **kwargs):
         issued = services.issue_claim_code(member=self.member, by=request.user)
-        return self.render_to_response(
-            self.get_context_data(
-                issued=issued,
-                claim_url=request.build_absolute_uri(reverse("banksampah:claim")),
-            )
-        )
+        request.session[self.session_key] = {
+            "code": issued.code,
+            "expires_at": issued.expires_at.isoformat(),
+        }
+        messages.success(request, _("Kode klaim baru dibuat; kode lama tidak berlaku."))
+        return HttpResponseRedirect(self.url("member_claim_code", self.member.pk))
 
 
 class MemberDetailView(BankSampahMixin, TemplateView):

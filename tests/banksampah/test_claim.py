@@ -251,6 +251,7 @@ def test_the_claim_page_needs_a_signed_in_account(client):
 
 NO_RIGHT = {name: DENIED[name] for name in ("anonymous", "shopper", "other_staff")}
 OWN = {**NO_RIGHT, "own_staff": 200, "koordinator": 200}
+ISSUED = {**NO_RIGHT, "own_staff": 302, "koordinator": 302}
 
 
 def test_claim_code_page_matrix(actors, member, other_member):
@@ -265,7 +266,7 @@ def test_claim_code_page_matrix(actors, member, other_member):
         ).get(pk=member.pk),
         expected=NO_RIGHT,
     )
-    assert status_matrix(actors, url, "post") == OWN
+    assert status_matrix(actors, url, "post") == ISSUED
     other = f"/dasbor/{other_member.posdaya.slug}/bank-sampah/nasabah/"
     assert (
         actors.own_staff.post(other + f"{other_member.pk}/kode-klaim/").status_code
@@ -281,9 +282,16 @@ def test_a_new_code_on_demand_voids_the_old(petugas, member):
     assert "Buat kode klaim baru" in page
     assert CODE.search(page) is None
     response = staff.post(url)
-    assert response.status_code == 200
+    assert response.status_code == 302
+    assert response["Location"] == url
+    response = staff.get(url)
     code = shown_code(response)
     assert "http://testserver/tabungan/klaim/" in response.content.decode()
+    assert [str(m) for m in response.context["messages"]] == [
+        "Kode klaim baru dibuat; kode lama tidak berlaku."
+    ]
+    # Shown once: the session forgets it, the book keeps only its hash.
+    assert CODE.search(staff.get(url).content.decode()) is None
     assert AuditLog.objects.filter(note="claim code issued").count() == 2
     client = client_for(UserFactory())
     assert errors_of(claim(client, first.code)) == [WRONG]
