@@ -94,29 +94,31 @@ class MemberListView(BankSampahMixin, TemplateView):
 
 
 class MemberCreateView(BankSampahMixin, ServiceFormView):
+    """Open a book; then its claim-code sheet, to print or copy for the member."""
+
     template_name = "banksampah/dashboard/member_form.html"
     form_class = MemberForm
 
     def perform(self, form):
         data = dict(form.cleaned_data)
-        return services.register_member(
+        member = services.register_member(
             posdaya=self.posdaya,
             idempotency_key=data.pop("key"),
             with_claim_code=True,
             **data,
         )
+        if member.claim_code is not None:  # not when the same form came twice
+            show_claim_code_once(self.request, member, member.claim_code)
+        return member
 
     def get_success_message(self, member):
-        message = _("Nasabah %(name)s terdaftar dengan nomor %(number)s.") % {
+        return _("Nasabah %(name)s terdaftar dengan nomor %(number)s.") % {
             "name": member.name,
             "number": member.account_number,
         }
-        if member.claim_code is None:  # the same form sent twice
-            return message
-        return " ".join([message, claim_code_message(member.claim_code)])
 
     def get_success_url(self, member):
-        return self.url("member_detail", member.pk)
+        return self.url("member_claim_code", member.pk)
 
 
 class MemberUpdateView(BankSampahMixin, ServiceFormView):
@@ -145,15 +147,15 @@ class MemberUpdateView(BankSampahMixin, ServiceFormView):
         return self.url("member_detail", member.pk)
 
 
-def claim_code_message(issued) -> str:
-    """The claim code as the petugas reads it out or writes it down (once)."""
-    return _(
-        "Kode klaim buku tabungan: %(code)s (berlaku sampai %(date)s). "
-        "Berikan kepada nasabah: setelah masuk ke akunnya, ia mengetik kode "
-        "ini di halaman Tabungan → Hubungkan buku tabungan."
-    ) % {
-        "code": issued.display,
-        "date": timezone.localtime(issued.expires_at).strftime("%d-%m-%Y"),
+def _claim_code_session_key(member) -> str:
+    return f"banksampah:claim_code:{member.pk}"
+
+
+def show_claim_code_once(request, member, issued) -> None:
+    """Keep a new claim code in the petugas' session until its sheet is shown."""
+    request.session[_claim_code_session_key(member)] = {
+        "code": issued.code,
+        "expires_at": issued.expires_at.isoformat(),
     }
 
 
@@ -173,15 +175,11 @@ class MemberClaimCodeView(BankSampahMixin, TemplateView):
     def member(self):
         return self.member_or_404(self.kwargs["pk"])
 
-    @property
-    def session_key(self):
-        return f"banksampah:claim_code:{self.member.pk}"
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["member"] = self.member
         context["back_url"] = self.url("member_detail", self.member.pk)
-        shown = self.request.session.pop(self.session_key, None)
+        shown = self.request.session.pop(_claim_code_session_key(self.member), None)
         if shown is not None:
             context["issued"] = services.IssuedClaimCode(
                 code=shown["code"],
@@ -194,10 +192,7 @@ class MemberClaimCodeView(BankSampahMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         issued = services.issue_claim_code(member=self.member, by=request.user)
-        request.session[self.session_key] = {
-            "code": issued.code,
-            "expires_at": issued.expires_at.isoformat(),
-        }
+        show_claim_code_once(request, self.member, issued)
         messages.success(request, _("Kode klaim baru dibuat; kode lama tidak berlaku."))
         return HttpResponseRedirect(self.url("member_claim_code", self.member.pk))
 
