@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pasar.forms import PhoneField
+from pasar.forms import OneTimeKeyField, OneTimeKeyFormMixin, PhoneField
 from pasar.money import format_rupiah
 from pasar.uploads import PROOF_MAX_PIXELS, clean_pdf, open_image, reencode_image
 from posdaya.models import Posdaya
@@ -324,7 +324,7 @@ class DeliveryZoneForm(forms.ModelForm):
         return data
 
 
-class PayoutForm(forms.Form):
+class PayoutForm(OneTimeKeyFormMixin, forms.Form):
     posdaya = forms.ModelChoiceField(
         label=_("POSDAYA"),
         queryset=Posdaya.objects.order_by("name"),
@@ -349,6 +349,7 @@ class PayoutForm(forms.Form):
         help_text=_("Nomor bukti transfer atau kuitansi."),
     )
     note = forms.CharField(label=_("Catatan"), max_length=300, required=False)
+    key = OneTimeKeyField()
 
 
 class RefundForm(forms.Form):

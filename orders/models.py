@@ -526,6 +526,10 @@ class SettlementEntry(AppendOnlyModel):
     reference = models.CharField(_("referensi"), max_length=120, blank=True)
     note = models.CharField(_("catatan"), max_length=300, blank=True)
     by = recorded_by(_("oleh"))
+    # Set on a payout, from its form: a double submit pays out once.
+    idempotency_key = models.UUIDField(
+        _("kunci konfirmasi"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("entri setelmen")

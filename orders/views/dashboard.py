@@ -440,6 +440,7 @@ class SettlementOverviewView(KoordinatorRequiredMixin, DashboardMixin, ServiceFo
             reference=data["reference"],
             note=data["note"],
             by=self.request.user,
+            idempotency_key=data["key"],
         )
 
     def get_success_message(self, entry) -> str:
