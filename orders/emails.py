@@ -33,9 +33,9 @@ def notify_after_commit(build, object_id: int) -> None:
         build(object_id)
 
 
-def order_link(order: Order) -> str:
+def order_link(order: Order, name: str = "orders:order_detail") -> str:
     """The shopper's way back to the order: the page with its secret."""
-    path = reverse("orders:order_detail", kwargs={"code": order.code})
+    path = reverse(name, kwargs={"code": order.code})
     return absolute_url(f"{path}?t={order.secret}")
 
 
@@ -71,12 +71,15 @@ def send_order_placed(order_id: int) -> None:
         .order_by("pk")
     )
     link = order_link(order)
+    context = {"order": order, "suborders": suborders, "link": link}
+    if order.payment_method == "qris":  # the QR itself, as a picture to open
+        context["qris_image"] = order_link(order, "orders:order_qris_png")
     _email(
         "order_placed",
         order.email,
         _("Pesanan %(code)s diterima") % {"code": order.code},
         "orders/email/order_placed.txt",
-        {"order": order, "suborders": suborders, "link": link},
+        context,
         name=order.name,
         link=link,
     )

@@ -95,7 +95,12 @@ def test_the_member_form_records_the_consent(posdaya, petugas):
     client = client_for(petugas)
     response = client.post(
         "/dasbor/bahagia/bank-sampah/nasabah/baru/",
-        {"name": "Ibu Baru", "whatsapp": "0813 1111 2222", "whatsapp_receipts": "on"},
+        {
+            "name": "Ibu Baru",
+            "whatsapp": "0813 1111 2222",
+            "whatsapp_receipts": "on",
+            "key": str(uuid.uuid4()),
+        },
     )
     assert response.status_code == 302
     member = Member.objects.get(name="Ibu Baru")

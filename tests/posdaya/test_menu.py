@@ -39,6 +39,7 @@ INDUK_ENTRIES = [
     "Log audit",
     "Pesan keluar",
     "Verifikasi pembayaran",
+    "QRIS induk",
     "Kategori produk",
     "Zona ongkir",
     "Harga sampah",
