@@ -6,8 +6,11 @@ has a number. Without the Cloud API the POSDAYA's petugas sends it by hand
 from the dashboard (`/dasbor/<posdaya>/pesan/`).
 """
 
+from functools import wraps
+
+from django.conf import settings
 from django.db.models import Sum
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from notifications.services import queue_message
@@ -20,6 +23,18 @@ def _wants_receipts(member) -> bool:
     return bool(member.whatsapp_receipts and member.whatsapp)
 
 
+def in_indonesian(send):
+    """Write the receipt in Indonesian whatever the petugas's page language."""
+
+    @wraps(send)
+    def wrapper(**kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return send(**kwargs)
+
+    return wrapper
+
+
+@in_indonesian
 def send_weighing_receipt(*, deposit, member) -> None:
     """`member` is the locked row, its balance already credited."""
     if not _wants_receipts(member):
@@ -49,6 +64,7 @@ def send_weighing_receipt(*, deposit, member) -> None:
     )
 
 
+@in_indonesian
 def send_withdrawal_receipt(*, withdrawal, member) -> None:
     """`member` is the locked row, its balance already debited."""
     if not _wants_receipts(member):

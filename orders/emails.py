@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
@@ -28,9 +29,14 @@ SS = SubOrder.Status
 
 
 def notify_after_commit(build, object_id: int) -> None:
-    """Queue the messages `build(object_id)` writes; they go out after the commit."""
+    """Queue the messages `build(object_id)` writes; they go out after the commit.
+
+    Written in Indonesian whatever language the page was in (the staff's and
+    the shoppers' WhatsApp is Indonesian; the templates are approved in it).
+    """
     if not is_muted():
-        build(object_id)
+        with translation.override(settings.LANGUAGE_CODE):
+            build(object_id)
 
 
 def order_link(order: Order, name: str = "orders:order_detail") -> str:
@@ -262,7 +268,7 @@ def resend_order_link(*, code: str, phone: str, channel: str) -> bool:
         return False
     if channel == "email" and not order.email:
         return False
-    with transaction.atomic():
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         send_order_link(order.pk, channel)
     return True
 

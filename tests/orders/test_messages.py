@@ -202,3 +202,13 @@ def test_checkout_does_not_wait_for_the_mail_server(
         "budi@contoh.id",
         "pengelola@contoh.id",
     ]
+
+
+def test_messages_are_in_indonesian_whatever_the_page_language(product, settings):
+    from django.utils import translation
+
+    with translation.override("en"):
+        order = make_order({product: 1})
+    placed = Message.objects.get(kind="order_placed")
+    assert placed.subject == f"Pesanan {order.code} diterima"
+    assert "terima kasih, pesanan" in placed.body
