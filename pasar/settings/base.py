@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "catalog",
     "banksampah",
     "orders",
+    "reviews",
     "pasar.site",
 ]
 

@@ -22,6 +22,7 @@ BRANCH_ENTRIES = {
         "Ringkasan",
         "Produk",
         "Pesanan",
+        "Ulasan",
         "Bank sampah",
         "Profil POSDAYA",
         "Staf",
@@ -40,6 +41,7 @@ INDUK_ENTRIES = [
     "Kategori produk",
     "Zona ongkir",
     "Harga sampah",
+    "Ulasan",
 ]
 
 

@@ -1,0 +1,24 @@
+"""How many reviews one client may post: counted in the shared cache.
+
+The cache is the one every worker and server shares (Redis or the database
+cache), so the limit holds across processes.
+"""
+
+from django.core.cache import cache
+
+from pasar.clientip import client_ip
+
+REVIEW_POSTS = 10  # posts (accepted or not) per client
+WINDOW_SECONDS = 600
+
+
+def allow_review_post(request) -> bool:
+    """Count one review post from this client; tell whether it is within the limit."""
+    key = f"reviews:posts:{client_ip(request)}"
+    cache.add(key, 0, WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, WINDOW_SECONDS)
+        count = 1
+    return count <= REVIEW_POSTS
