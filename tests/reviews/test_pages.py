@@ -158,7 +158,7 @@ def test_a_posted_review_retires_the_cached_product_page(
 
 
 def test_rating_sort_puts_the_best_rated_first(posdaya, pengelola):
-    good, fair, none = (
+    good, fair, _new = (
         ProductFactory(posdaya=posdaya, name=name, stock=5)
         for name in ("Tas Bagus", "Tas Lumayan", "Tas Baru")
     )
