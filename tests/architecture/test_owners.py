@@ -65,7 +65,7 @@ RULES = [
     Rule(
         name="demos use services",
         labels=rf"write:.*|F:.*|sql:.*|(create|set):({MODELS})\b.*",
-        scope=("catalog/demo.py", "orders/demo.py"),
+        scope=("catalog/demo.py", "orders/demo.py", "reviews/demo.py"),
     ),
     Rule(
         name="no patched clock in shipped code",
