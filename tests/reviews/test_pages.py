@@ -257,3 +257,30 @@ def test_hide_matrix(actors, posted):
     page = Client().get(posted.product.get_absolute_url()).content.decode()
     assert "Kurang rapi" not in page
     assert "Belum ada ulasan." in page
+
+
+def test_the_review_section_costs_one_query_and_none_without_reviews(
+    done_order, product, other_product
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post_review(
+        order=done_order,
+        line_id=line_of(done_order, product).pk,
+        rating=5,
+        text="Bagus",
+    )
+
+    def queries(url):
+        client = Client()
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in captured.captured_queries]
+
+    reviewed = queries(product.get_absolute_url())
+    plain = queries(other_product.get_absolute_url())
+    assert len(reviewed) == len(plain) + 1
+    assert sum("reviews_review" in sql for sql in reviewed) == 1
+    assert sum("reviews_review" in sql for sql in plain) == 0
