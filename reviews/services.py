@@ -6,8 +6,6 @@ changes what counts locks the product row first, so two reviews posted at
 once both count.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
@@ -22,6 +20,7 @@ from pasar.models import AuditLog
 from pasar.pagecache import invalidate_public_pages
 
 from .models import Review
+from .selectors import average_of
 
 AUTHOR_NAME_MAX = 60
 HIDE_REASON_MAX = 300
@@ -57,18 +56,20 @@ def refresh_product_rating(product_id: int) -> None:
         count=Count("id"), total=Sum("rating")
     )
     count = totals["count"] or 0
-    average = (
-        (Decimal(totals["total"]) / count).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
-        if count
-        else Decimal("0")
-    )
+    average = average_of(totals["total"] or 0, count)
     Product.objects.filter(pk=product_id).update(rating_avg=average, rating_count=count)
 
 
 def _lock_product(product_id: int) -> None:
     list(Product.objects.select_for_update().filter(pk=product_id).values("pk"))
+
+
+@transaction.atomic
+def repair_product_rating(*, product_id: int) -> None:
+    """Recount a product's stored rating from its visible reviews (under lock)."""
+    _lock_product(product_id)
+    refresh_product_rating(product_id)
+    invalidate_public_pages()
 
 
 @transaction.atomic

@@ -171,3 +171,31 @@ def test_a_guest_reviews_without_an_account(product, pengelola):
     complete(order.suborders.get(), pengelola)
     posted = review(order, product, by=AnonymousUser())
     assert (posted.author, posted.author_name) == (None, "Budi")
+
+
+def test_recompute_balances_reports_and_repairs_a_drifted_rating(
+    done_order, product, koordinator
+):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    def run(*args):
+        out = StringIO()
+        call_command("recompute_balances", *args, stdout=out)
+        return out.getvalue()
+
+    review(done_order, product, rating=4)
+    assert run() == "All balances match the entries.\n"
+    Product.objects.filter(pk=product.pk).update(
+        rating_avg=Decimal("5"), rating_count=9
+    )
+    with pytest.raises(CommandError, match=r"^1 balance"):
+        run()
+    output = run("--fix").splitlines()
+    assert output == [
+        f"product rating: {product.slug}: cached 5.00 of 9, visible reviews 4.00 of 1",
+        "Fixed 1 cached balance(s).",
+    ]
+    assert figures(product) == (Decimal("4.00"), 1)
+    assert run() == "All balances match the entries.\n"
