@@ -284,3 +284,20 @@ def test_the_review_section_costs_one_query_and_none_without_reviews(
     assert len(reviewed) == len(plain) + 1
     assert sum("reviews_review" in sql for sql in reviewed) == 1
     assert sum("reviews_review" in sql for sql in plain) == 0
+
+
+def test_an_out_of_range_line_or_review_id_is_a_clear_refusal(
+    done_order, shopper, actors, posdaya
+):
+    huge = "9" * 30
+    response = client_for(shopper).post(
+        f"/pesanan/{done_order.code}/ulasan/{huge}/",
+        {"rating": "5", "text": "Bagus"},
+        follow=True,
+    )
+    assert "Produk ini tidak ada di pesanan Anda." in response.content.decode()
+    assert Review.objects.count() == 0
+    reply = f"/dasbor/{posdaya.slug}/ulasan/{huge}/balas/"
+    assert actors.own_staff.post(reply, {"text": "Hai"}).status_code == 404
+    hide = f"/dasbor/induk/ulasan/{huge}/sembunyikan/"
+    assert actors.koordinator.post(hide, {"reason": "x"}).status_code == 404
