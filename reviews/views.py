@@ -14,13 +14,13 @@ from django.views.generic import TemplateView
 from catalog.models import Product
 from catalog.selectors import get_public_product
 from orders.views.public import OrderAccessMixin
+from pasar.ratelimit import allow
 from pasar.views import ServiceActionView
 from posdaya.permissions import Area, AreaRequiredMixin, KoordinatorRequiredMixin
 from posdaya.views import DashboardMixin
 
 from . import selectors, services
 from .forms import HideForm, ReplyForm, ReviewForm
-from .ratelimit import allow_review_post
 
 PER_PAGE = 20
 
@@ -61,7 +61,7 @@ class ReviewCreateView(OrderReviewsView):
 
     def post(self, request, code, line):
         order = self.get_order(request, code)
-        if not allow_review_post(request):
+        if not allow(request, "review"):
             messages.error(
                 request,
                 _("Terlalu banyak ulasan dikirim. Coba lagi beberapa menit lagi."),

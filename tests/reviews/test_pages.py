@@ -10,7 +10,6 @@ from PIL import Image
 
 from pasar.models import AuditLog
 from reviews.models import Review
-from reviews.ratelimit import REVIEW_POSTS
 from reviews.services import post_review
 
 from ..conftest import KOORDINATOR_ONLY, assert_denied, client_for, status_matrix
@@ -128,11 +127,19 @@ def test_text_is_escaped(done_order, product, shopper):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
 
 
-def test_review_posts_are_rate_limited_per_client(done_order, product, shopper):
+def test_review_posts_are_rate_limited_per_client(
+    settings, done_order, product, shopper
+):
+    from pasar.settings import base
+
+    assert base.PASAR_RATE_LIMITS["review"] == "30/10m/ip"
+    # The test settings switch rate limits off; this test turns this one on.
+    settings.PASAR_RATE_LIMITS = {"review": "3/10m/ip"}
     client = client_for(shopper)
     url = f"/pesanan/{done_order.code}/ulasan/9999999/"
-    for _ in range(REVIEW_POSTS):
-        client.post(url, {"rating": "5", "text": "Bagus"})
+    for _ in range(3):
+        refused = client.post(url, {"rating": "5", "text": "Bagus"}, follow=True)
+        assert "Produk ini tidak ada di pesanan Anda." in refused.content.decode()
     response = client.post(
         review_url(done_order, product), {"rating": "5", "text": "Bagus"}, follow=True
     )
