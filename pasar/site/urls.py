@@ -37,6 +37,7 @@ urlpatterns = [
         name="guide",
     ),
     path("", include("orders.urls")),
+    path("", include("reviews.urls")),
     path("", include("banksampah.urls")),
     path("akun/", include("allauth.urls")),
     path("posdaya/", include("posdaya.urls")),
@@ -44,6 +45,7 @@ urlpatterns = [
     # Dashboard: literal sections (induk, pembayaran) before <posdaya> slugs.
     path("dasbor/", include("notifications.dashboard_urls")),
     path("dasbor/", include("orders.dashboard_urls")),
+    path("dasbor/", include("reviews.dashboard_urls")),
     path("dasbor/", include("banksampah.dashboard_urls")),
     path("dasbor/", include("catalog.dashboard_urls")),
     path("dasbor/", include("posdaya.dashboard_urls")),

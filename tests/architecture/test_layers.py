@@ -1,5 +1,5 @@
 """Imports run one way: base → posdaya → notifications → banksampah → catalog →
-orders → site.
+orders → reviews → site.
 
 Every import statement of every module is read from the source (also the ones
 inside functions, and `importlib.import_module("…")` calls), so a lazy import
@@ -21,6 +21,7 @@ LAYERS = [
     "banksampah",
     "catalog",
     "orders",
+    "reviews",
     "pasar.site",
 ]
 
@@ -128,5 +129,6 @@ def test_every_app_folder_is_in_a_layer():
         "banksampah",
         "catalog",
         "orders",
+        "reviews",
     }
     assert (ROOT / "pasar" / "site" / "apps.py").exists()
