@@ -5,7 +5,8 @@ thing anywhere but in its owner module fails here, with the file and line.
 
 | invariant | its one writer |
 |---|---|
-| `Product.stock`, `Product.sold_count`, `ProductVariant.stock`, `StockMovement` | `catalog/stock.py` |
+| `Product.stock`, `Product.sold_count`, `StockMovement` | `catalog/stock.py` |
+| `ProductVariant.stock` (the product's is their sum) | `catalog/stock.py` |
 | `Order.status`, `SubOrder.status`, the event rows | `orders/services/state.py` |
 | new orders, their sub-orders and lines | `orders/services/checkout.py` |
 | `SettlementEntry` | `orders/services/settlement.py` |

@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -11,9 +12,17 @@ from catalog import stock
 from catalog.models import Product, ProductVariant, StockMovement
 from orders.cart import SESSION_KEY
 from orders.models import Order, OrderLine
-from orders.services import OrderError, cancel_suborder, expire_due_orders, place_order
+from orders.services import (
+    OrderError,
+    cancel_suborder,
+    expire_due_orders,
+    mark_suborder_paid,
+    place_order,
+)
+from pasar.site import reports
+from pasar.site.impact import compute_impact
 
-from ..factories import ProductFactory
+from ..factories import ProductFactory, ProductMaterialFactory
 from .conftest import PHONE
 
 pytestmark = pytest.mark.django_db
@@ -47,9 +56,8 @@ def buy(quantities, **kwargs):
         name="Budi",
         phone=PHONE,
         delivery_method="ambil",
-        payment_method="transfer",
         checkout_token=secrets.token_urlsafe(24),
-        **kwargs,
+        **{"payment_method": "transfer", **kwargs},
     ).order
 
 
@@ -252,3 +260,29 @@ def test_bad_order_input_is_refused_and_nothing_changes(bag, posdaya, case, mess
         buy(quantities)
     assert refused.value.message == message
     assert (stocks(bag), stocks(other), ledger()) == before
+
+
+# --- reports, low stock and impact -------------------------------------------------
+
+
+def test_reports_low_stock_and_impact_count_each_variant(bag, posdaya, pengelola):
+    ProductMaterialFactory(product=bag, kg_per_unit=Decimal("0.250"))
+    batik, polos = variant(bag, "Batik"), variant(bag, "Polos")
+    order = buy(
+        {(bag.pk, batik.pk): 3, (bag.pk, polos.pk): 1},
+        payment_method="bayar_di_tempat",
+    )
+    mark_suborder_paid(suborder=order.suborders.get(), by=pengelola)
+    assert [
+        (row.name, row.slug, row.stock) for row in reports.low_stock_products(posdaya)
+    ] == [("Tas Kopi (Batik)", bag.slug, 1), ("Tas Kopi (Polos)", bag.slug, 1)]
+    today = timezone.localdate()
+    top = reports.top_products(start=today, end=today)
+    assert [
+        (r["product_name"], r["variant_name"], r["quantity"], r["amount"]) for r in top
+    ] == [("Tas Kopi", "Batik", 3, 75000), ("Tas Kopi", "Polos", 1, 30000)]
+    sheet = reports.top_products_sheet(top)
+    assert [row[0] for row in sheet.rows] == ["Tas Kopi (Batik)", "Tas Kopi (Polos)"]
+    # 4 units × 0.250 kg, whichever variant they were.
+    assert compute_impact().overall.in_products_kg == Decimal("1.000")
+    assert Product.objects.get(pk=bag.pk).sold_count == 4
