@@ -7,4 +7,5 @@ app_name = "banksampah"
 urlpatterns = [
     path("tabungan/", public.PassbookView.as_view(), name="passbook"),
     path("tabungan/cetak/", public.PassbookPrintView.as_view(), name="passbook_print"),
+    path("tabungan/klaim/", public.ClaimView.as_view(), name="claim"),
 ]

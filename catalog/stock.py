@@ -36,6 +36,7 @@ writers take `now=`, the time their movements are stamped with (default: the
 current time), so the demo writes its history without patching the clock.
 """
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -117,6 +118,7 @@ def adjust(
     by,
     variant: ProductVariant | None = None,
     now: datetime | None = None,
+    idempotency_key: uuid.UUID | None = None,
 ) -> StockMovement:
     """Add (or with a negative quantity remove) stock, never below zero.
 
@@ -127,7 +129,11 @@ def adjust(
     `variant.stock`) to the new value. A product with variants is adjusted
     through one `variant` of it: the variant's stock and the product's change
     together. Raises StockTooLowError when the stock would go below zero,
-    VariantRequiredError when a product with variants is named alone.
+    CatalogError when a product with variants is named alone.
+    `idempotency_key` (a form's one-time key) is stored on the movement,
+    unique: a twin adjustment with the same key fails on insert and rolls
+    back its UPDATE (`catalog.services.adjust_stock` then answers with the
+    first movement).
     """
     if quantity == 0:
         raise CatalogError(
@@ -175,6 +181,7 @@ def adjust(
         reason=reason[:200],
         by=_user(by),
         created_at=now,
+        idempotency_key=idempotency_key,
     )
     product.stock = stock_after
     return movement

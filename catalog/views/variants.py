@@ -159,6 +159,7 @@ class VariantStockView(VariantMixin, ServiceFormView):
             quantity=form.cleaned_data["quantity"],
             reason=form.cleaned_data["reason"],
             by=self.request.user,
+            idempotency_key=form.cleaned_data["key"],
         )
 
     def get_success_message(self, movement) -> str:

@@ -17,7 +17,7 @@ Locking rules, so that two requests never deadlock and stock is never oversold:
 """
 
 from . import settlement
-from .checkout import PlacedOrder, generate_order_code, place_order
+from .checkout import PlacedOrder, Visitor, generate_order_code, place_order
 from .errors import (
     IllegalTransitionError,
     OrderError,
@@ -28,6 +28,7 @@ from .expiry import expire_due_orders, expire_order_if_due
 from .fulfilment import advance_suborder, cancel_suborder, refund_suborder
 from .payment import (
     approve_payment,
+    approve_qris_payment,
     mark_suborder_paid,
     reject_payment,
     submit_payment_proof,
@@ -40,6 +41,7 @@ from .transitions import (
     allowed_suborder_actions,
     can_mark_paid,
     can_refund,
+    check_proof_upload,
 )
 from .zones import create_zone, update_zone
 
@@ -52,13 +54,16 @@ __all__ = [
     "OutOfStockError",
     "PlacedOrder",
     "PriceChangedError",
+    "Visitor",
     "advance_suborder",
     "allowed_suborder_actions",
     "amount_due",
     "approve_payment",
+    "approve_qris_payment",
     "can_mark_paid",
     "can_refund",
     "cancel_suborder",
+    "check_proof_upload",
     "create_zone",
     "expire_due_orders",
     "expire_order_if_due",

@@ -187,5 +187,9 @@ def sync_order(order: Order, *, by, now: datetime | None = None) -> None:
 
 
 def amount_due(order: Order) -> int:
-    """Return what the shopper pays: the totals of the sub-orders still active."""
-    return sum(s.total for s in order.suborders.all() if s.status != SS.CANCELLED)
+    """Return what the shopper pays: the active sub-orders, plus the kode unik.
+
+    The kode unik is due while any part of the order is.
+    """
+    active = [s.total for s in order.suborders.all() if s.status != SS.CANCELLED]
+    return sum(active) + (order.unique_code if active else 0)

@@ -4,7 +4,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from catalog.models import Product
+from pasar.ratelimit import allow
 from pasar.views import ServiceActionView
 
 from ..cart import (
@@ -27,20 +28,25 @@ from ..cart import (
 from ..forms import CartLineForm, CartRemoveForm, CheckoutForm, PaymentProofForm
 from ..models import Order
 from ..payments import get_payment_method
+from ..qris import qr_png
 from ..selectors import (
     active_zones,
     order_detail_queryset,
     order_for_visitor,
     orders_of_customer,
+    qris_for_order,
     summarize_cart,
 )
 from ..services import (
     OrderError,
+    Visitor,
     amount_due,
+    check_proof_upload,
     expire_order_if_due,
     place_order,
     submit_payment_proof,
 )
+from ..services.unique_code import unique_codes_enabled
 from ..whatsapp import suborder_message_for_posdaya
 
 
@@ -229,6 +235,20 @@ class CheckoutView(View):
             if not summary:
                 return self._existing_or_cart(request, form)
             return self._render(request, form, summary, confirming=True)
+        # Over the limit, a second submit of a placed order still goes to it.
+        if (
+            not allow(request, "checkout")
+            and not Order.objects.filter(checkout_token=data["checkout_token"]).exists()
+        ):
+            messages.error(
+                request,
+                _("Terlalu banyak pesanan dari jaringan Anda. Coba lagi nanti."),
+            )
+            summary = summarize_cart(cart.quantities())
+            if not summary:
+                return redirect("orders:cart")
+            return self._render(request, form, summary, confirming=False, status=429)
+        placed_here = _placed_in_session(request.session)
         try:
             placed = place_order(
                 quantities=cart.quantities(),
@@ -243,6 +263,7 @@ class CheckoutView(View):
                 checkout_token=data["checkout_token"],
                 expected_total=data["expected_total"],
                 note=data["note"],
+                visitor=Visitor(order_ids=placed_here),
             )
         except OrderError as error:
             messages.error(request, str(error))
@@ -253,6 +274,9 @@ class CheckoutView(View):
         order = placed.order
         if placed.created:
             cart.clear()
+            # The newest few are enough: the cap counts the open ones.
+            keep = (*placed_here, order.pk)[-PLACED_KEPT:]
+            request.session[PLACED_SESSION_KEY] = list(keep)
             messages.success(
                 request,
                 _("Terima kasih! Pesanan %(code)s sudah kami terima.")
@@ -269,15 +293,33 @@ class CheckoutView(View):
         messages.info(request, _("Keranjang Anda kosong."))
         return redirect("orders:cart")
 
-    def _render(self, request, form, summary, *, confirming: bool):
+    def _render(self, request, form, summary, *, confirming: bool, status=200):
         if confirming:
             form.data = form.data.copy()
             form.data["expected_total"] = summary.total
         return render(
             request,
             self.template_name,
-            {"form": form, "summary": summary, "confirming": confirming},
+            {
+                "form": form,
+                "summary": summary,
+                "confirming": confirming,
+                "unique_code_on": unique_codes_enabled(),
+            },
+            status=status,
         )
+
+
+# The orders this browser session placed, for the cap per visitor.
+PLACED_SESSION_KEY = "orders_placed"
+PLACED_KEPT = 20
+
+
+def _placed_in_session(session) -> tuple[int, ...]:
+    raw = session.get(PLACED_SESSION_KEY)
+    if not isinstance(raw, list):
+        return ()
+    return tuple(pk for pk in raw if isinstance(pk, int))[-PLACED_KEPT:]
 
 
 def _order_url(order: Order) -> str:
@@ -304,11 +346,13 @@ class OrderAccessMixin:
         suborders = list(order.suborders.all())
         for suborder in suborders:
             suborder.whatsapp_text = suborder_message_for_posdaya(order, suborder)
+        due = amount_due(order)
         return {
             "order": order,
             "suborders": suborders,
-            "amount_due": amount_due(order),
+            "amount_due": due,
             "payment": get_payment_method(order.payment_method),
+            "qris": qris_for_order(order, due),
             "token": order.secret,
         }
 
@@ -329,7 +373,7 @@ class OrderDetailView(OrderAccessMixin, View):
                 context["payment"].needs_proof
                 and order.status == Order.Status.AWAITING_PAYMENT
             ),
-            proof_form=PaymentProofForm(),
+            proof_form=PaymentProofForm(optional=context["payment"].proof_optional),
         )
         return render(request, self.template_name, context)
 
@@ -339,9 +383,30 @@ class PaymentProofUploadView(OrderAccessMixin, ServiceActionView):
     success_message = gettext_lazy("Bukti transfer terkirim. Kami periksa secepatnya.")
 
     def post(self, request, *args, **kwargs):
-        # The order first: a wrong code or link is a 404 whatever was posted.
+        # The order, its secret and its state first, the file last: a wrong
+        # code or link is a 404 and a refused state a message, whatever was
+        # posted, and neither costs the decoding of an image or a PDF.
         self.order = self.get_order(request, kwargs["code"])
+        try:
+            check_proof_upload(order=self.order)
+        except OrderError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(self.get_success_url())
+        if not allow(request, "proof_upload", key=self.order.code):
+            messages.error(
+                request, _("Terlalu banyak unggahan bukti. Coba lagi nanti.")
+            )
+            return HttpResponseRedirect(self.get_success_url())
         return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        optional = get_payment_method(self.order.payment_method).proof_optional
+        return {**super().get_form_kwargs(), "optional": optional}
+
+    def get_success_message(self, result) -> str:
+        if result.file:
+            return super().get_success_message(result)
+        return _("Terima kasih. Pembayaran QRIS Anda kami periksa secepatnya.")
 
     def perform(self, form):
         return submit_payment_proof(
@@ -353,6 +418,19 @@ class PaymentProofUploadView(OrderAccessMixin, ServiceActionView):
 
     def get_success_url(self, result=None) -> str:
         return _order_url(self.order)
+
+
+class OrderQrisImageView(OrderAccessMixin, View):
+    """The order's QRIS as a PNG, for the email and apps that cannot show SVG."""
+
+    def get(self, request, code):
+        order = self.get_order(request, code)
+        code = qris_for_order(order, amount_due(order))
+        if code is None:
+            raise Http404
+        response = HttpResponse(qr_png(code.payload, scale=8), content_type="image/png")
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class InvoiceView(OrderAccessMixin, View):

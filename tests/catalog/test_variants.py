@@ -1,5 +1,7 @@
 """Variants in the back office: options, variants, their stock; the policy."""
 
+import uuid
+
 import pytest
 
 from catalog import services, stock
@@ -162,7 +164,7 @@ def post_data(index):
         {"option1": "Bunga"},
         {"option1_name": "Corak", "option2_name": ""},
         {"option1": "Batik Baru", "price": "26000"},
-        {"quantity": "2", "reason": "produksi"},
+        {"quantity": "2", "reason": "produksi", "key": str(uuid.uuid4())},
     ][index]
 
 
@@ -200,7 +202,9 @@ def test_pages_add_rename_and_stock(actors, product):
     assert "Varian Batik ditambahkan." in response.content.decode()
     batik = ProductVariant.objects.get()
     response = client.post(
-        f"{base}{batik.pk}/stok/", {"quantity": "-1", "reason": "rusak"}, follow=True
+        f"{base}{batik.pk}/stok/",
+        {"quantity": "-1", "reason": "rusak", "key": str(uuid.uuid4())},
+        follow=True,
     )
     assert "Stok Tas Kopi (Batik) sekarang 3." in response.content.decode()
     assert stocks(product) == (3, [("Batik", 3)])
@@ -214,6 +218,8 @@ def test_another_products_variant_is_a_404(actors, product, posdaya):
     other = ProductFactory(posdaya=posdaya)
     url = f"/dasbor/bahagia/produk/{other.pk}/varian/{batik.pk}/stok/"
     before = snapshot()
-    response = actors.own_staff.post(url, {"quantity": "2", "reason": "x"})
+    response = actors.own_staff.post(
+        url, {"quantity": "2", "reason": "x", "key": str(uuid.uuid4())}
+    )
     assert response.status_code == 404
     assert snapshot() == before

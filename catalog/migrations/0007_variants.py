@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_search_everywhere'),
+        ('catalog', '0006_one_time_keys'),
     ]
 
     operations = [

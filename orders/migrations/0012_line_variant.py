@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0006_variants'),
-        ('orders', '0009_shipping_by_weight'),
+        ('catalog', '0007_variants'),
+        ('orders', '0011_one_time_keys'),
     ]
 
     operations = [
