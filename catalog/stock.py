@@ -498,6 +498,125 @@ def mismatches(*, products=None) -> list[StockMismatch]:
     return [StockMismatch(*row) for row in rows]
 
 
+@dataclass(frozen=True)
+class VariantMismatch:
+    """A variant whose stock disagrees with its movements, or a product with
+    variants whose stock is not their sum."""
+
+    product_id: int
+    name: str
+    stock: int
+    # The sum the stock should equal: the variant's movements, or the
+    # product's variants' stock.
+    expected: int
+    variant_id: int | None = None
+
+    def __str__(self) -> str:
+        if self.variant_id is None:
+            return (
+                f"{self.name}: stock {self.stock}, its variants' stock adds up "
+                f"to {self.expected} (not repaired: adjust a variant)"
+            )
+        return f"{self.name}: stock {self.stock}, movements add up to {self.expected}"
+
+
+def variant_mismatches() -> list[VariantMismatch]:
+    """Return the variants whose stock differs from the sum of their movements,
+    then the products with variants whose stock differs from their variants'
+    sum, each in pk order."""
+    moved = (
+        StockMovement.objects.filter(variant=OuterRef("pk"))
+        .order_by()
+        .values("variant")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    variants = (
+        ProductVariant.objects.annotate(
+            expected=Coalesce(Subquery(moved, output_field=IntegerField()), 0)
+        )
+        .exclude(stock=F("expected"))
+        .select_related("product")
+        .order_by("pk")
+    )
+    rows = [
+        VariantMismatch(v.product_id, str(v), v.stock, v.expected, v.pk)
+        for v in variants
+    ]
+    summed = (
+        ProductVariant.objects.filter(product=OuterRef("pk"))
+        .order_by()
+        .values("product")
+        .annotate(total=Sum("stock"))
+        .values("total")[:1]
+    )
+    products = (
+        Product.objects.annotate(expected=Subquery(summed, output_field=IntegerField()))
+        .filter(expected__isnull=False)
+        .exclude(stock=F("expected"))
+        .order_by("pk")
+    )
+    rows += [VariantMismatch(p.pk, p.name, p.stock, p.expected) for p in products]
+    return rows
+
+
+@transaction.atomic
+def repair_variant(
+    *, mismatch: VariantMismatch, reason: str, by
+) -> list[StockMovement] | None:
+    """Make a variant's movements add up to its stock again; audited.
+
+    As `repair`: the stock is kept and the movements are mended, here by a
+    pair (the missing units to the variant, the same units back off the
+    product without a variant) so the product's own ledger is unchanged. A
+    product whose stock is not its variants' sum is not guessed at (nothing
+    is written, None returned): an adjustment of a variant puts it right.
+    """
+    if mismatch.variant_id is None:
+        return None
+    variant = (
+        ProductVariant.objects.select_for_update()
+        .select_related("product")
+        .get(pk=mismatch.variant_id)
+    )
+    total = StockMovement.objects.filter(variant=variant).aggregate(
+        total=Coalesce(Sum("quantity"), 0)
+    )["total"]
+    missing = variant.stock - total
+    if not missing:
+        return []
+    product = variant.product
+    common = {"product": product, "kind": Kind.ADJUSTMENT, "by": _user(by)}
+    movements = StockMovement.objects.bulk_create(
+        [
+            StockMovement(
+                **common,
+                variant=variant,
+                quantity=missing,
+                stock_after=product.stock + missing,
+                variant_stock_after=variant.stock,
+                reason=reason[:200],
+            ),
+            StockMovement(
+                **common,
+                quantity=-missing,
+                stock_after=product.stock,
+                reason=reason[:200],
+            ),
+        ]
+    )
+    record_audit(
+        actor=by,
+        action=AuditLog.Action.STOCK_ADJUSTMENT,
+        target=product,
+        posdaya=product.posdaya,
+        before={"variant": variant.name, "movements_total": total},
+        after={"variant": variant.name, "movements_total": variant.stock},
+        note=reason,
+    )
+    return movements
+
+
 @transaction.atomic
 def repair(*, product: Product, reason: str, by) -> StockMovement | None:
     """Make a product's movements agree with its stock again; audited.

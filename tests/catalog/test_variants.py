@@ -223,3 +223,33 @@ def test_another_products_variant_is_a_404(actors, product, posdaya):
     )
     assert response.status_code == 404
     assert snapshot() == before
+
+
+def test_recompute_balances_checks_and_mends_variant_stock(product):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    def run(*args):
+        out = StringIO()
+        call_command("recompute_balances", *args, stdout=out)
+        return out.getvalue()
+
+    batik, _polos = with_variants(product)
+    assert run() == "All balances match the entries.\n"
+    # The variant's column changed behind the stock module's back, twice over:
+    # its movements and the product's sum both disagree now.
+    ProductVariant.objects.filter(pk=batik.pk).update(stock=6)
+    with pytest.raises(CommandError, match=r"^2 balance"):
+        run()
+    assert run("--fix").splitlines()[:2] == [
+        "variant stock: Tas Kopi (Batik): stock 6, movements add up to 4",
+        "variant stock: Tas Kopi: stock 7, its variants' stock adds up to 9 "
+        "(not repaired: adjust a variant)",
+    ]
+    assert stock.variant_mismatches() == [
+        stock.VariantMismatch(product.pk, "Tas Kopi", 7, 9)
+    ]
+    assert stock.mismatches() == []
+    # The product's own ledger is unchanged by the pair of movements.
+    assert Product.objects.get(pk=product.pk).stock == 7
