@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pasar.forms import OneTimeKeyField, OneTimeKeyFormMixin, PhoneField
+from pasar.forms import DateField, OneTimeKeyField, OneTimeKeyFormMixin, PhoneField
 from pasar.money import format_kg
 
 from .models import Member, ProductionUse, WasteCategory, Withdrawal
@@ -292,11 +292,7 @@ class WastePriceForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("Jenis sampah"), queryset=WasteCategory.objects.all()
     )
-    valid_from = forms.DateField(
-        label=_("Berlaku mulai"),
-        initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    valid_from = DateField(label=_("Berlaku mulai"), initial=timezone.localdate)
     buy_price = RupiahField(label=_("Harga beli (Rp per satuan)"))
     sell_price = RupiahField(label=_("Harga jual (Rp per satuan)"))
 

@@ -94,6 +94,12 @@ class Product(TimeStampedModel):
     # Counter cache of units sold in paid orders, for the "terlaris" sort;
     # maintained by `catalog.stock` (called by the orders services).
     sold_count = models.PositiveIntegerField(_("terjual"), default=0)
+    # The visible reviews' average and count, kept by reviews/services.py (the
+    # one writer) so that sorting by rating reads an index, not an aggregate.
+    rating_avg = models.DecimalField(
+        _("rata-rata ulasan"), max_digits=3, decimal_places=2, default=0
+    )
+    rating_count = models.PositiveIntegerField(_("jumlah ulasan"), default=0)
     published_at = models.DateTimeField(_("ditayangkan"), null=True, blank=True)
     # Variants: one or two option names chosen by the pengelola ("Motif",
     # "Warna"); each ProductVariant gives a value for each name. A product
@@ -135,6 +141,10 @@ class Product(TimeStampedModel):
             models.Index(fields=["status", "price", "id"], name="product_pub_price"),
             models.Index(
                 fields=["status", "-sold_count", "-id"], name="product_pub_bestseller"
+            ),
+            models.Index(
+                fields=["status", "-rating_avg", "-rating_count", "-id"],
+                name="product_pub_rating",
             ),
             models.Index(
                 fields=["posdaya", "status", "-published_at", "-id"],

@@ -22,6 +22,7 @@ SORTS = {
     "termurah": ("price", "id"),
     "termahal": ("-price", "-id"),
     "terlaris": ("-sold_count", "-id"),
+    "rating": ("-rating_avg", "-rating_count", "-id"),
 }
 DEFAULT_SORT = "terbaru"
 

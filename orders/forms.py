@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pasar.forms import OneTimeKeyField, OneTimeKeyFormMixin, PhoneField
+from pasar.forms import DateField, OneTimeKeyField, OneTimeKeyFormMixin, PhoneField
 from pasar.money import format_rupiah
 from pasar.uploads import PROOF_MAX_PIXELS, clean_pdf, open_image, reencode_image
 from posdaya.models import Posdaya
@@ -343,9 +343,7 @@ class PayoutForm(OneTimeKeyFormMixin, forms.Form):
         max_value=1_000_000_000,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    paid_on = forms.DateField(
-        label=_("Tanggal bayar"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    paid_on = DateField(label=_("Tanggal bayar"))
     method = forms.ChoiceField(
         label=_("Cara bayar"), choices=SettlementEntry.Method.choices
     )

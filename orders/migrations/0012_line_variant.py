@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0007_variants'),
+        ('catalog', '0008_variants'),
         ('orders', '0011_one_time_keys'),
     ]
 

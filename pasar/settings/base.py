@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "catalog",
     "banksampah",
     "orders",
+    "reviews",
     "pasar.site",
 ]
 
@@ -386,6 +387,7 @@ PASAR_MAX_UNITS_PER_LINE = env.int("PASAR_MAX_UNITS_PER_LINE", default=10)
 PASAR_RATE_LIMITS = {
     "checkout": env("PASAR_CHECKOUT_RATE", default="10/h/ip"),
     "proof_upload": env("PASAR_PROOF_UPLOAD_RATE", default="10/h/ip,5/h/key"),
+    "review": env("PASAR_REVIEW_RATE", default="30/10m/ip"),
 }
 PASAR_INDUK_FEE_PERCENT = env.int("PASAR_INDUK_FEE_PERCENT", default=0)
 # Kode unik (1–999) added to bank-transfer orders so the statement names them.

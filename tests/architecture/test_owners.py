@@ -10,6 +10,7 @@ thing anywhere but in its owner module fails here, with the file and line.
 | `Order.status`, `SubOrder.status`, the event rows | `orders/services/state.py` |
 | new orders, their sub-orders and lines | `orders/services/checkout.py` |
 | `SettlementEntry` | `orders/services/settlement.py` |
+| `Review` rows, `Product.rating_avg`, `Product.rating_count` | `reviews/services.py` |
 | the catalog and orders demos write nothing themselves | (services only) |
 | no `unittest.mock` in catalog/ and orders/ | |
 """
@@ -54,9 +55,18 @@ RULES = [
         owners=("orders/services/settlement.py",),
     ),
     Rule(
+        name="reviews and product ratings",
+        labels=(
+            r"create:Review|(set|write):Review\.\w+|sql:reviews_review"
+            r"|(set|assign|save):\w+\.(rating_avg|rating_count)"
+            r"|F:(rating_avg|rating_count)"
+        ),
+        owners=("reviews/services.py",),
+    ),
+    Rule(
         name="demos use services",
         labels=rf"write:.*|F:.*|sql:.*|(create|set):({MODELS})\b.*",
-        scope=("catalog/demo.py", "orders/demo.py"),
+        scope=("catalog/demo.py", "orders/demo.py", "reviews/demo.py"),
     ),
     Rule(
         name="no patched clock in shipped code",

@@ -254,3 +254,29 @@ def test_passbook_for_anonymous_non_member_and_member(client, shopper, member, p
     response = client_for(shopper).get("/tabungan/cetak/")
     assert response.status_code == 200
     assert "Rp\xa06.000" in response.content.decode()
+
+
+def test_waste_price_date_input_renders_iso_and_accepts_day_first(koordinator, pet):
+    """The start date shows 2026-12-01 (browsers drop 01-12-2026); both are read."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.utils import timezone
+
+    client = client_for(koordinator)
+    noon = timezone.make_aware(dt.datetime(2026, 12, 1, 12))
+    with mock.patch("django.utils.timezone.now", return_value=noon):
+        html = client.get("/dasbor/induk/harga-sampah/").content.decode()
+    assert 'type="date" name="valid_from" value="2026-12-01"' in html
+    response = client.post(
+        "/dasbor/induk/harga-sampah/",
+        {
+            "category": pet.pk,
+            "valid_from": "01-12-2026",
+            "buy_price": "3500",
+            "sell_price": "4500",
+        },
+    )
+    assert response.status_code == 302
+    price = WastePrice.objects.get(category=pet, valid_from=dt.date(2026, 12, 1))
+    assert (price.buy_price, price.sell_price) == (3500, 4500)

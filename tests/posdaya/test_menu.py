@@ -22,6 +22,7 @@ BRANCH_ENTRIES = {
         "Ringkasan",
         "Produk",
         "Pesanan",
+        "Ulasan",
         "Bank sampah",
         "Profil POSDAYA",
         "Staf",
@@ -41,6 +42,7 @@ INDUK_ENTRIES = [
     "Kategori produk",
     "Zona ongkir",
     "Harga sampah",
+    "Ulasan",
 ]
 
 
@@ -237,3 +239,13 @@ def test_branch_home_queries(role, queries, people, posdaya, django_assert_num_q
     client.get(f"/dasbor/{posdaya.slug}/")
     with django_assert_num_queries(queries):
         assert client.get(f"/dasbor/{posdaya.slug}/").status_code == 200
+
+
+def test_header_dashboard_link_only_for_staff(shopper, pengelola):
+    """A shopper's header has no "Dasbor" (it would answer 403); a pengelola's does."""
+    page = client_for(shopper).get("/").content.decode()
+    assert 'href="/dasbor/"' not in page
+    client = client_for(pengelola)
+    page = client.get("/").content.decode()
+    assert '<a class="dropdown-item" href="/dasbor/">Dasbor</a>' in page
+    assert client.get("/dasbor/").status_code == 200

@@ -108,6 +108,9 @@ PUBLIC_URLS = {
     "orders:proof_upload": _p("/pesanan/{w.order.code}/bukti/"),
     "orders:order_detail": _p("/pesanan/{w.order.code}/"),
     "banksampah:claim": _p("/tabungan/klaim/"),
+    "reviews:order": _p("/pesanan/{w.done_order.code}/ulasan/"),
+    "reviews:create": _p("/pesanan/{w.done_order.code}/ulasan/{w.line.pk}/"),
+    "reviews:product": _p("/produk/{w.product.slug}/ulasan/"),
 }
 
 DASHBOARD_URLS = {
@@ -200,6 +203,9 @@ DASHBOARD_URLS = {
     "banksampah_dashboard:report": _p("/dasbor/bahagia/bank-sampah/laporan/"),
     "banksampah_dashboard:report_csv": _p("/dasbor/bahagia/bank-sampah/laporan/csv/"),
     "banksampah_dashboard:report_xlsx": _p("/dasbor/bahagia/bank-sampah/laporan/xlsx/"),
+    # reviews
+    "reviews_dashboard:reply": _p("/dasbor/bahagia/ulasan/{w.review.pk}/balas/"),
+    "reviews_dashboard:hide": _p("/dasbor/induk/ulasan/{w.review.pk}/sembunyikan/"),
     # posdaya / induk
     "posdaya_dashboard:staff_list": _p("/dasbor/induk/staf/"),
     "posdaya_dashboard:revoke": _p("/dasbor/induk/staf/{w.membership.pk}/cabut/"),
@@ -298,6 +304,9 @@ PUBLIC_TARGETS = [
     Target("orders:proof_upload", None, ("t",), files=("file",)),
     Target("orders:order_detail", None, ("t",), "get"),
     Target("banksampah:claim", "shopper", ("code",)),
+    Target("reviews:order", None, ("t",), "get"),
+    Target("reviews:create", None, ("t", "rating", "text"), files=("photo",)),
+    Target("reviews:product", None, ("page",), "get"),
 ]
 
 DASHBOARD_TARGETS = [
@@ -438,6 +447,9 @@ DASHBOARD_TARGETS = [
     Target("banksampah_dashboard:report", "petugas", ("start", "end"), "get"),
     Target("banksampah_dashboard:report_csv", "petugas", ("start", "end"), "get"),
     Target("banksampah_dashboard:report_xlsx", "petugas", ("start", "end"), "get"),
+    # reviews
+    Target("reviews_dashboard:reply", "pengelola", ("text",)),
+    Target("reviews_dashboard:hide", "koordinator", ("reason",)),
     # posdaya / induk
     Target(
         "posdaya_dashboard:staff_list",

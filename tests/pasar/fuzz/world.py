@@ -13,9 +13,15 @@ from PIL import Image
 from banksampah.models import Withdrawal
 from banksampah.services import WeighedLine, record_deposit, record_withdrawal
 from orders.models import DeliveryMethod, SubOrder
-from orders.services import place_order, submit_payment_proof
+from orders.services import (
+    advance_suborder,
+    mark_suborder_paid,
+    place_order,
+    submit_payment_proof,
+)
 from pasar.uploads import reencode_image
 from posdaya.models import Membership
+from reviews.services import post_review
 
 from ...factories import (
     PASSWORD,
@@ -48,6 +54,9 @@ class World:
     suborder: object
     proof: object
     membership: object
+    done_order: object  # its Bahagia part selesai, one line reviewed
+    line: object
+    review: object
     values: dict = field(default_factory=dict)
 
 
@@ -97,6 +106,13 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
         order=transfer, file=reencode_image(png_file()).file, kind="image"
     )
     cod = order("bayar_di_tempat", "antar", zone)
+    done = order("bayar_di_tempat")
+    done_part = done.suborders.get(posdaya=posdaya)
+    mark_suborder_paid(suborder=done_part, by=pengelola)
+    for status in ("diproses", "siap_diambil", "selesai"):
+        advance_suborder(suborder=done_part, to_status=status, by=pengelola)
+    line = done_part.lines.get()
+    review = post_review(order=done, line_id=line.pk, rating=4, text="Bagus")
     membership = MembershipFactory(
         user=UserFactory(username="staf-lama"),
         posdaya=posdaya,
@@ -124,6 +140,9 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
         suborder=cod.suborders.get(posdaya=posdaya),
         proof=proof,
         membership=membership,
+        done_order=done,
+        line=line,
+        review=review,
     )
     today = dt.date.today().isoformat()
     world.values = {
@@ -158,7 +177,9 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
         "user": ["pembeli", "staf-lama"],
         "username": ["warga-baru"],
         "email": ["warga@contoh.id"],
-        "t": [transfer.secret],
+        "t": [transfer.secret, done.secret],
+        "rating": ["5", "1", "0", "6", "x"],
+        "text": ["Bagus", "<b>tebal</b>", "x" * 1001],
         "dari": [today, "2024-01-01"],
         "sampai": [today],
         "start": [today],
@@ -178,7 +199,7 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
         "TOTAL_FORMS": ["1", "2", "4", "100000"],
         "INITIAL_FORMS": ["0"],
         "status": ["menunggu", "baru", "draft"],
-        "urut": ["termurah", "terlaris"],
+        "urut": ["termurah", "terlaris", "rating"],
         "kategori": ["tas"],
         "slug": ["tas", "tas-baru", ""],
         "order": ["0", "5", "-1"],

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0006_one_time_keys'),
+        ('catalog', '0007_product_rating'),
     ]
 
     operations = [
