@@ -107,6 +107,11 @@ class Product(TimeStampedModel):
     # (`catalog.stock` writes both in one transaction).
     option1_name = models.CharField(_("nama pilihan 1"), max_length=30, blank=True)
     option2_name = models.CharField(_("nama pilihan 2"), max_length=30, blank=True)
+    # Set by `catalog.stock` in the transaction that gives the product its first
+    # variant: from then on it is reserved and adjusted through a variant only.
+    # A column of the row (not a look-up of the variants) so that a concurrent
+    # reservation's conditional UPDATE re-checks it after waiting on the row.
+    has_variants = models.BooleanField(_("punya varian"), default=False)
     # PostgreSQL's full-text document of name (weight A) + description, kept
     # up to date by a database trigger (migrations 0002, 0003) so search never
     # rebuilds it per row. Always NULL on SQLite, whose FTS5 table

@@ -8,6 +8,7 @@ factory call `adjust`. `mismatches` and `repair` check and mend the ledger.
 
 Rules, so that stock is never oversold and two transactions never deadlock:
 
+- `has_variants` is set here, with the first variant, and never cleared;
 - a count changes only through a conditional UPDATE with F() (`stock >= n`),
   never by reading it and writing a new value;
 - several products are changed in primary-key order;
@@ -43,7 +44,6 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import (
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -96,10 +96,13 @@ def _variant_stock_of(variant_ids) -> dict[int, int]:
 
 
 def _without_variants(products):
-    """Narrow an UPDATE to products that have no variants."""
-    return products.exclude(
-        Exists(ProductVariant.objects.filter(product=OuterRef("pk")))
-    )
+    """Narrow an UPDATE to products that have no variants (a column of the row,
+    re-checked by an UPDATE that waited on the row's lock)."""
+    return products.filter(has_variants=False)
+
+
+def _has_variants(product: Product) -> bool:
+    return Product.objects.filter(pk=product.pk, has_variants=True).exists()
 
 
 def _refuse_missing_variant(product: Product):
@@ -158,7 +161,7 @@ def adjust(
         stock=F("stock") + quantity, updated_at=now
     )
     if not changed:
-        if variant is None and product.variants.exists():
+        if variant is None and _has_variants(product):
             raise CatalogError(_("Pilih varian yang stoknya diubah."), field="quantity")
         current = _stock_of([product.pk])[product.pk]
         raise StockTooLowError(
@@ -200,7 +203,12 @@ def open_first_variant(
     """
     _require_transaction()
     now = now or timezone.now()
-    product = Product.objects.select_for_update().get(pk=variant.product_id)
+    # The UPDATE locks the row until commit; a reservation of the product
+    # alone waiting on it then finds has_variants set and is refused.
+    Product.objects.filter(pk=variant.product_id).update(
+        has_variants=True, updated_at=now
+    )
+    product = Product.objects.get(pk=variant.product_id)
     if product.stock == 0:
         return []
     ProductVariant.objects.filter(pk=variant.pk, stock=0).update(
@@ -349,9 +357,16 @@ def _movements(groups, changes, *, kind, reason, by, now) -> list[StockMovement]
 
 
 def _raise_unavailable(product: Product, quantity: int, *, plain: bool = False):
-    current = Product.objects.filter(pk=product.pk).values("stock", "status", "price")
-    row = current.first() or {"stock": 0, "status": "", "price": product.price}
-    if plain and product.variants.exists():
+    current = Product.objects.filter(pk=product.pk).values(
+        "stock", "status", "price", "has_variants"
+    )
+    row = current.first() or {
+        "stock": 0,
+        "status": "",
+        "price": product.price,
+        "has_variants": False,
+    }
+    if plain and row["has_variants"]:
         _refuse_missing_variant(product)
     if row["status"] != Product.Status.PUBLISHED:
         raise NotForSaleError(

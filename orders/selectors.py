@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from catalog.models import Product, ProductVariant
 from posdaya.models import Posdaya
@@ -130,9 +130,6 @@ def summarize_cart(
         product.pk: product
         for product in Product.objects.public()
         .filter(pk__in={pid for pid, _vid in keys.values()})
-        .annotate(
-            has_variants=Exists(ProductVariant.objects.filter(product=OuterRef("pk")))
-        )
         .select_related("posdaya")
     }
     variant_ids = [vid for _pid, vid in keys.values() if vid is not None]

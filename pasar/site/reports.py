@@ -434,7 +434,7 @@ def low_stock_products(
         Product.objects.filter(
             posdaya=posdaya, status=Product.Status.PUBLISHED, stock__lte=threshold
         )
-        .exclude(Exists(ProductVariant.objects.filter(product=OuterRef("pk"))))
+        .filter(has_variants=False)
         .annotate(option1=blank, option2=blank)
         .values_list("name", "slug", "stock", "option1", "option2")
         .order_by()

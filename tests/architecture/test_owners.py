@@ -6,7 +6,7 @@ thing anywhere but in its owner module fails here, with the file and line.
 | invariant | its one writer |
 |---|---|
 | `Product.stock`, `Product.sold_count`, `StockMovement` | `catalog/stock.py` |
-| `ProductVariant.stock` (the product's is their sum) | `catalog/stock.py` |
+| `ProductVariant.stock` (the sum is the product's), `has_variants` | the same |
 | `Order.status`, `SubOrder.status`, the event rows | `orders/services/state.py` |
 | new orders, their sub-orders and lines | `orders/services/checkout.py` |
 | `SettlementEntry` | `orders/services/settlement.py` |
@@ -30,7 +30,8 @@ RULES = [
         name="product stock",
         labels=(
             r"create:StockMovement|sql:catalog_(product|productvariant|stockmovement)"
-            r"|(set|assign|save):\w+\.(stock|sold_count)|F:(stock|sold_count)"
+            r"|(set|assign|save):\w+\.(stock|sold_count|has_variants)"
+            r"|F:(stock|sold_count)"
         ),
         owners=("catalog/stock.py",),
     ),
