@@ -53,3 +53,30 @@ def test_the_last_units_of_a_variant_are_sold_exactly_once():
     assert Product.objects.get(pk=product.pk).stock == 20 - polos_sold
     assert Order.objects.count() == 3
     assert stock.mismatches() == []
+
+
+def test_checkouts_racing_the_first_variant_keep_the_product_the_sum():
+    product = ProductFactory(name="Kipas", stock=10)
+    catalog_services.set_variant_options(
+        product=product, option1_name="Warna", option2_name="", by=None
+    )
+
+    def action(index):
+        if index == 0:
+            return catalog_services.add_variant(
+                product=product, option1="Hijau", by=None
+            )
+        return buy({product.pk: 1})
+
+    results = run_threads(9, action)
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert {str(e) for e in errors} <= {"Pilih varian Kipas terlebih dahulu."}
+    sold = Order.objects.count()
+    assert sold + len(errors) == 8
+    hijau = ProductVariant.objects.get(product=product)
+    assert (Product.objects.get(pk=product.pk).stock, hijau.stock) == (
+        10 - sold,
+        10 - sold,
+    )
+    assert stock.mismatches() == []
+    assert stock.variant_mismatches() == []
