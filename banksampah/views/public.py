@@ -1,10 +1,31 @@
-"""The member's own savings book at /tabungan/."""
+"""Public pages of the bank sampah: today's prices, and a member's own book."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
+from django.utils import timezone
 from django.views.generic import TemplateView
 
+from posdaya.selectors import active_posdaya
+
 from .. import selectors
+
+
+class WastePriceBoardView(TemplateView):
+    """/harga-sampah/: today's buying prices and every POSDAYA's weighing days.
+
+    Not page-cached: a price dated today takes effect at midnight without any
+    write that could retire a cached copy, and the page is three small queries.
+    """
+
+    template_name = "banksampah/price_board.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["today"] = today
+        context["prices"] = selectors.priced_categories(on_date=today)
+        context["posdaya_list"] = active_posdaya().order_by("name")
+        return context
 
 
 class PassbookView(LoginRequiredMixin, TemplateView):
