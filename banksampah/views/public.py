@@ -50,6 +50,7 @@ class PassbookView(LoginRequiredMixin, TemplateView):
                 if self.newest_first
                 else selectors.passbook(self.member)
             )
+            context["waste"] = selectors.member_waste(self.member)
             context["page_obj"] = Paginator(entries, self.page_size).get_page(
                 self.request.GET.get("page")
             )
