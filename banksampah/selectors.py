@@ -201,6 +201,17 @@ def _kg(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(KG_QUANTUM)
 
 
+def member_id_of_order_payment(order_code: str) -> int | None:
+    """Return the member whose book paid the order `order_code`, if one did."""
+    return (
+        SavingsEntry.objects.filter(
+            order_code=order_code, kind=SavingsEntry.Kind.PURCHASE
+        )
+        .values_list("member_id", flat=True)
+        .first()
+    )
+
+
 def deposits_of(posdaya) -> QuerySet[Deposit]:
     """Return a POSDAYA's deposits, each flagged `is_reversed`."""
     return Deposit.objects.filter(posdaya=posdaya).annotate(

@@ -140,6 +140,11 @@ class Order(TimeStampedModel):
     note = models.CharField(_("catatan pembeli"), max_length=300, blank=True)
     expires_at = models.DateTimeField(_("batas pembayaran"), null=True, blank=True)
     paid_at = models.DateTimeField(_("dibayar pada"), null=True, blank=True)
+    # The part of the total paid from the nasabah's savings book and not given
+    # back yet; written only by orders.services.savings_payment.
+    savings_amount = models.PositiveIntegerField(
+        _("dibayar dari tabungan (Rp)"), default=0
+    )
 
     class Meta:
         verbose_name = _("pesanan")
@@ -149,6 +154,10 @@ class Order(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(total=F("items_total") + F("delivery_total")),
                 name="order_total_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(savings_amount__lte=F("total")),
+                name="order_savings_within_total",
             ),
         ]
         indexes = [

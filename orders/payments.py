@@ -25,6 +25,8 @@ class PaymentMethod:
     # The shopper uploads a proof that the koordinator verifies.
     needs_proof: bool = True
     delivery_methods: tuple[str, ...] = tuple(DeliveryMethod.values)
+    # Only a signed-in nasabah whose account is linked to her savings book.
+    needs_savings_book: bool = False
 
     def supports(self, delivery_method: str) -> bool:
         return delivery_method in self.delivery_methods
@@ -49,8 +51,19 @@ CASH_ON_HANDOVER = PaymentMethod(
     delivery_methods=(DeliveryMethod.PICKUP, DeliveryMethod.LOCAL),
 )
 
+# Paid at checkout from the nasabah's waste savings (orders.services.
+# savings_payment); part of an order may be paid so, the rest by transfer.
+SAVINGS = PaymentMethod(
+    code="tabungan",
+    label=_("Bayar pakai tabungan sampah"),
+    description=_("Total pesanan dipotong langsung dari saldo buku tabungan Anda."),
+    expires=False,
+    needs_proof=False,
+    needs_savings_book=True,
+)
+
 REGISTRY: dict[str, PaymentMethod] = {
-    method.code: method for method in (BANK_TRANSFER, CASH_ON_HANDOVER)
+    method.code: method for method in (BANK_TRANSFER, CASH_ON_HANDOVER, SAVINGS)
 }
 
 
@@ -59,6 +72,10 @@ def get_payment_method(code: str) -> PaymentMethod:
     return REGISTRY[code]
 
 
-def payment_choices() -> list[tuple[str, str]]:
-    """Return (code, label) pairs for a form."""
-    return [(method.code, method.label) for method in REGISTRY.values()]
+def payment_choices(*, savings_book: bool = True) -> list[tuple[str, str]]:
+    """Return (code, label) pairs for a form (without a book: none that needs one)."""
+    return [
+        (method.code, method.label)
+        for method in REGISTRY.values()
+        if savings_book or not method.needs_savings_book
+    ]

@@ -25,6 +25,7 @@ from pasar.pagecache import invalidates_public_pages
 from .. import emails
 from ..models import DeliveryMethod, DeliveryZone, Order, OrderLine, SubOrder
 from ..payments import REGISTRY
+from . import savings_payment
 from .errors import OrderError, OutOfStockError, PriceChangedError
 from .state import record_placed, user_or_none
 
@@ -72,6 +73,7 @@ def place_order(
     checkout_token: str,
     expected_total: int | None = None,
     note: str = "",
+    savings_amount: int = 0,
     now: datetime | None = None,
 ) -> PlacedOrder:
     """Place an order from cart quantities, reserving stock, all or nothing.
@@ -81,6 +83,8 @@ def place_order(
     run at once (the unique index on the token decides). Raises OrderError
     subclasses with a message naming the product when a line cannot be bought.
     `now` is the moment of placing (default: now), for the demo's history.
+    `savings_amount` (or the SAVINGS method: all of it) is paid from the
+    customer's savings book in the same transaction (`savings_payment`).
     """
     existing = Order.objects.filter(checkout_token=checkout_token).first()
     if existing is not None:
@@ -119,6 +123,13 @@ def place_order(
                 expected_total=expected_total,
                 note=note,
                 now=now or timezone.now(),
+            )
+            savings_payment.apply_savings(
+                order=order,
+                method=method,
+                customer=customer,
+                amount=savings_amount,
+                now=order.created_at,
             )
     except _DuplicateCheckout:
         return PlacedOrder(Order.objects.get(checkout_token=checkout_token), False)

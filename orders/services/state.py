@@ -178,5 +178,6 @@ def sync_order(order: Order, *, by, now: datetime | None = None) -> None:
 
 
 def amount_due(order: Order) -> int:
-    """Return what the shopper pays: the totals of the sub-orders still active."""
-    return sum(s.total for s in order.suborders.all() if s.status != SS.CANCELLED)
+    """Return what the shopper pays: the sub-orders still active, less savings."""
+    active = sum(s.total for s in order.suborders.all() if s.status != SS.CANCELLED)
+    return max(active - order.savings_amount, 0)

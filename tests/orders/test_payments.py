@@ -16,6 +16,7 @@ def test_order_payment_method_choices_are_the_registry():
     assert list(field.choices) == [
         ("transfer", "Transfer bank ke rekening POSDAYA Induk"),
         ("bayar_di_tempat", "Bayar di tempat (tunai)"),
+        ("tabungan", "Bayar pakai tabungan sampah"),
     ]
 
 
