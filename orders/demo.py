@@ -27,11 +27,13 @@ from .models import DeliveryMethod, DeliveryZone, Order, SubOrder
 
 SEED = 20261127
 WEEKS = 8
+# name, local fee, courier first kg, courier per further kg, local, courier.
+# Antar is flat; ekspedisi is by weight, so a heavy parcel shows the difference.
 ZONES = [
-    ("Kelurahan Bahagia", 5000, True, False),
-    ("Kecamatan Babelan", 10000, True, True),
-    ("Kabupaten Bekasi", 18000, False, True),
-    ("Jabodetabek", 25000, False, True),
+    ("Kelurahan Bahagia", 5000, 0, 0, True, False),
+    ("Kecamatan Babelan", 10000, 9000, 3000, True, True),
+    ("Kabupaten Bekasi", 0, 15000, 5000, False, True),
+    ("Jabodetabek", 0, 20000, 8000, False, True),
 ]
 NAMES = [
     "Ibu Sri Wahyuni",
@@ -66,10 +68,16 @@ def _ensure_stock(product_id: int, quantity: int) -> None:
 
 def seed() -> None:
     """Create delivery zones and eight weeks of orders (only when none exist)."""
-    for name, fee, local, courier in ZONES:
+    for name, fee, first_kg, extra_kg, local, courier in ZONES:
         if not DeliveryZone.objects.filter(name=name).exists():
             services.create_zone(
-                name=name, fee=fee, for_local=local, for_courier=courier, by=None
+                name=name,
+                fee=fee,
+                courier_first_kg_fee=first_kg,
+                courier_extra_kg_fee=extra_kg,
+                for_local=local,
+                for_courier=courier,
+                by=None,
             )
     if Order.objects.exists():
         return

@@ -19,6 +19,7 @@ from .models import (
 )
 from .payments import REGISTRY, SAVINGS, payment_choices
 from .selectors import active_zones
+from .shipping import MAX_ZONE_FEE
 
 
 class CartLineForm(forms.Form):
@@ -127,7 +128,18 @@ class CheckoutForm(forms.Form):
 
     @staticmethod
     def _zone_label(zone):
-        return f"{zone.name} · {format_rupiah(zone.fee)}"
+        fees = []
+        if zone.for_local:
+            fees.append(_("antar %(fee)s") % {"fee": format_rupiah(zone.fee)})
+        if zone.for_courier:
+            fees.append(
+                _("ekspedisi %(first)s kg pertama + %(extra)s/kg")
+                % {
+                    "first": format_rupiah(zone.courier_first_kg_fee),
+                    "extra": format_rupiah(zone.courier_extra_kg_fee),
+                }
+            )
+        return " · ".join([zone.name, *fees])
 
     def clean_checkout_token(self):
         token = self.cleaned_data["checkout_token"]
@@ -209,9 +221,85 @@ class SubOrderTransitionForm(forms.Form):
 
 
 class DeliveryZoneForm(forms.ModelForm):
+    """A zone's name, methods and fees: flat for antar, by weight for ekspedisi.
+
+    A fee is asked for only when its method is ticked; a method left unticked
+    keeps the fee it had (0 for a new zone).
+    """
+
+    # Which method each fee belongs to, and what to say when it is left empty.
+    FEES = {
+        "fee": ("for_local", _("Isi ongkir antar lokal.")),
+        "courier_first_kg_fee": (
+            "for_courier",
+            _("Isi ongkir ekspedisi untuk kg pertama."),
+        ),
+        "courier_extra_kg_fee": (
+            "for_courier",
+            _("Isi ongkir ekspedisi per kg berikutnya (boleh 0)."),
+        ),
+    }
+
     class Meta:
         model = DeliveryZone
-        fields = ["name", "fee", "for_local", "for_courier", "is_active"]
+        fields = [
+            "name",
+            "for_local",
+            "fee",
+            "for_courier",
+            "courier_first_kg_fee",
+            "courier_extra_kg_fee",
+            "is_active",
+        ]
+        help_texts = {
+            "fee": _("Tarif tetap per paket, berapa pun beratnya."),
+            "courier_first_kg_fee": _(
+                "Per paket POSDAYA: tarif untuk berat sampai 1 kg."
+            ),
+            "courier_extra_kg_fee": _(
+                "Ditambahkan untuk tiap kg berikutnya yang dimulai: "
+                "paket 2,4 kg = kg pertama + 2 kg."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.FEES:
+            field = self.fields[name]
+            field.required = False
+            # Our own range check in clean() says it in Rupiah.
+            field.validators = []
+            field.min_value = field.max_value = None
+            field.widget.attrs.pop("min", None)
+            field.widget.attrs.update(
+                {"min": 0, "max": MAX_ZONE_FEE, "inputmode": "numeric"}
+            )
+            field.error_messages["invalid"] = _("Tulis ongkir dengan angka.")
+            if self.instance.pk is None:
+                # A new zone starts empty: a fee is typed, never assumed 0.
+                self.initial.pop(name, None)
+                field.initial = None
+
+    def clean(self):
+        data = super().clean()
+        for name, (method, missing) in self.FEES.items():
+            if name in self.errors:
+                continue
+            value = data.get(name)
+            if value is None:
+                if data.get(method):
+                    self.add_error(name, missing)
+                else:
+                    data[name] = getattr(self.instance, name, None) or 0
+            elif value < 0:
+                self.add_error(name, _("Ongkir tidak boleh negatif."))
+            elif value > MAX_ZONE_FEE:
+                self.add_error(
+                    name,
+                    _("Ongkir paling banyak %(max)s.")
+                    % {"max": format_rupiah(MAX_ZONE_FEE)},
+                )
+        return data
 
 
 class PayoutForm(forms.Form):

@@ -7,6 +7,8 @@ completes. `OrderLine` rows snapshot name and price, so later catalog changes
 never alter an order. Every state change is an append-only event row.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
@@ -16,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pasar.models import AppendOnlyModel, TimeStampedModel, recorded_by
+
+GRAMS_PER_KG = 1000
 
 
 def current_time():
@@ -49,13 +53,22 @@ class DeliveryMethod(models.TextChoices):
 
 
 class DeliveryZone(TimeStampedModel):
-    """A delivery area with its fee, set by the koordinator.
+    """A delivery area with its fees, set by the koordinator.
 
-    The fee is charged once per sub-order: each POSDAYA ships its own parcel.
+    A fee is charged once per sub-order: each POSDAYA ships its own parcel.
+    Local delivery (antar) pays the flat `fee`; a courier parcel pays
+    `courier_first_kg_fee` plus `courier_extra_kg_fee` for every further kg
+    started (`orders.shipping.delivery_fee_for`).
     """
 
     name = models.CharField(_("nama zona"), max_length=80, unique=True)
-    fee = models.PositiveIntegerField(_("ongkir (Rp)"))
+    fee = models.PositiveIntegerField(_("ongkir antar lokal (Rp)"))
+    courier_first_kg_fee = models.PositiveIntegerField(
+        _("ongkir ekspedisi kg pertama (Rp)"), default=0
+    )
+    courier_extra_kg_fee = models.PositiveIntegerField(
+        _("ongkir ekspedisi per kg berikutnya (Rp)"), default=0
+    )
     for_local = models.BooleanField(_("untuk antar lokal"), default=True)
     for_courier = models.BooleanField(_("untuk kirim ekspedisi"), default=False)
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -201,6 +214,11 @@ class SubOrder(TimeStampedModel):
     )
     items_total = models.PositiveIntegerField(_("total barang (Rp)"))
     delivery_fee = models.PositiveIntegerField(_("ongkir (Rp)"), default=0)
+    # The parcel's weight the fee was priced from (sum of product weight ×
+    # quantity at checkout); empty on sub-orders placed before it was kept.
+    parcel_weight_grams = models.PositiveIntegerField(
+        _("berat paket (gram)"), null=True, blank=True
+    )
     total = models.PositiveIntegerField(_("total (Rp)"))
     paid_at = models.DateTimeField(_("dibayar pada"), null=True, blank=True)
     courier = models.CharField(_("kurir"), max_length=60, blank=True)
@@ -244,6 +262,13 @@ class SubOrder(TimeStampedModel):
 
     def __str__(self):
         return f"{self.order.code} · {self.posdaya}"
+
+    @property
+    def parcel_weight_kg(self) -> Decimal | None:
+        """The snapshotted parcel weight in kg (None before it was kept)."""
+        if self.parcel_weight_grams is None:
+            return None
+        return Decimal(self.parcel_weight_grams) / GRAMS_PER_KG
 
 
 class OrderLine(models.Model):

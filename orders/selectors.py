@@ -2,6 +2,7 @@
 
 import hmac
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
@@ -9,6 +10,7 @@ from catalog.models import Product
 from posdaya.models import Posdaya
 
 from .models import (
+    GRAMS_PER_KG,
     DeliveryMethod,
     DeliveryZone,
     Order,
@@ -18,6 +20,7 @@ from .models import (
     SettlementEntry,
     SubOrder,
 )
+from .shipping import delivery_fee_for, parcel_weight_grams
 
 
 @dataclass
@@ -45,6 +48,15 @@ class CartGroup:
     @property
     def subtotal(self) -> int:
         return sum(line.line_total for line in self.lines)
+
+    @property
+    def weight_grams(self) -> int:
+        """The parcel's weight, the one its courier fee is priced from."""
+        return parcel_weight_grams((ln.product, ln.quantity) for ln in self.lines)
+
+    @property
+    def weight_kg(self) -> Decimal:
+        return Decimal(self.weight_grams) / GRAMS_PER_KG
 
     @property
     def total(self) -> int:
@@ -81,19 +93,13 @@ class CartSummary:
         return bool(self.groups)
 
 
-def delivery_fee_for(*, method: str, zone: DeliveryZone | None) -> int:
-    """Return the fee one sub-order pays: 0 for pickup, the zone fee otherwise."""
-    if method == DeliveryMethod.PICKUP or zone is None:
-        return 0
-    return zone.fee
-
-
 def summarize_cart(
     quantities: dict[int, int], *, method: str = "", zone: DeliveryZone | None = None
 ) -> CartSummary:
     """Return the cart grouped by POSDAYA, priced from the database (one query).
 
-    Each POSDAYA group pays the delivery fee once: it ships its own parcel.
+    Each POSDAYA group pays the delivery fee once: it ships its own parcel,
+    priced from its weight by `delivery_fee_for`, as the checkout charges it.
     """
     if not quantities:
         return CartSummary(groups=[], unavailable=[])
@@ -103,17 +109,18 @@ def summarize_cart(
         .select_related("posdaya")
         .order_by("posdaya__name", "name", "pk")
     )
-    fee = delivery_fee_for(method=method, zone=zone)
     groups: dict[int, CartGroup] = {}
     found = set()
     for product in products:
         found.add(product.pk)
         group = groups.get(product.posdaya_id)
         if group is None:
-            group = groups[product.posdaya_id] = CartGroup(
-                posdaya=product.posdaya, delivery_fee=fee
-            )
+            group = groups[product.posdaya_id] = CartGroup(posdaya=product.posdaya)
         group.lines.append(CartLine(product=product, quantity=quantities[product.pk]))
+    for group in groups.values():
+        group.delivery_fee = delivery_fee_for(
+            method=method, zone=zone, weight_grams=group.weight_grams
+        )
     unavailable = sorted(set(quantities) - found)
     return CartSummary(groups=list(groups.values()), unavailable=unavailable)
 

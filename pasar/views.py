@@ -22,6 +22,8 @@ class ServiceFormView(FormView):
 
     form_class = forms.Form
     success_message = ""
+    # FormView would treat PUT as POST; the pages post forms, nothing else.
+    http_method_names = ["get", "post", "head", "options"]
     # The name the template reads the form by (a page with two forms gives
     # each view its own, e.g. "invite_form" and "grant_form").
     form_context_name = "form"

@@ -117,6 +117,9 @@ class DeliveryZoneFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Zona {n}")
     fee = 10000
+    # As a migrated zone: the flat fee for the first kg, further kg free.
+    courier_first_kg_fee = 10000
+    courier_extra_kg_fee = 0
     for_local = True
     for_courier = True
     is_active = True

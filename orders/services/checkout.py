@@ -25,6 +25,7 @@ from pasar.pagecache import invalidates_public_pages
 from .. import emails
 from ..models import DeliveryMethod, DeliveryZone, Order, OrderLine, SubOrder
 from ..payments import REGISTRY
+from ..shipping import delivery_fee_for, parcel_weight_grams
 from . import savings_payment
 from .errors import OrderError, OutOfStockError, PriceChangedError
 from .state import record_placed, user_or_none
@@ -166,12 +167,22 @@ def _create_order(
                 _("%(product)s sudah tidak dijual. Hapus dari keranjang.")
                 % {"product": product.name}
             )
-    fee = 0 if zone is None else zone.fee
     by_posdaya: dict[int, list[Product]] = defaultdict(list)
     for product in products:
         by_posdaya[product.posdaya_id].append(product)
+    # Each POSDAYA's parcel is priced from its weight, as the summary showed it.
+    weight = {
+        posdaya_id: parcel_weight_grams((p, quantities[p.pk]) for p in group)
+        for posdaya_id, group in by_posdaya.items()
+    }
+    fee = {
+        posdaya_id: delivery_fee_for(
+            method=delivery_method, zone=zone, weight_grams=grams
+        )
+        for posdaya_id, grams in weight.items()
+    }
     items_total = sum(p.price * quantities[p.pk] for p in products)
-    delivery_total = fee * len(by_posdaya)
+    delivery_total = sum(fee.values())
     if expected_total is not None and expected_total != items_total + delivery_total:
         raise PriceChangedError(
             _("Harga atau ongkir berubah sejak halaman dibuka. Periksa ringkasan lagi.")
@@ -216,8 +227,9 @@ def _create_order(
             order=order,
             posdaya_id=posdaya_id,
             items_total=sum(p.price * quantities[p.pk] for p in group),
-            delivery_fee=fee,
-            total=sum(p.price * quantities[p.pk] for p in group) + fee,
+            delivery_fee=fee[posdaya_id],
+            parcel_weight_grams=weight[posdaya_id],
+            total=sum(p.price * quantities[p.pk] for p in group) + fee[posdaya_id],
             created_at=now,
         )
         for posdaya_id, group in by_posdaya.items()

@@ -15,6 +15,7 @@ from django.db.models import Count, Sum
 from banksampah.models import DepositLine, Member, PengepulSale, WastePrice
 from catalog.models import Product
 from orders.models import DeliveryZone, Order, SubOrder
+from orders.shipping import extra_kg_started
 from posdaya.models import Membership, Posdaya
 
 from ..conftest import client_for
@@ -126,3 +127,21 @@ def test_orders_in_every_state(seeded):
     assert set(SubOrder.objects.values_list("status", flat=True)) == set(
         SubOrder.Status
     )
+
+
+def test_demo_courier_parcels_are_priced_by_weight(seeded):
+    parcels = SubOrder.objects.filter(order__delivery_method="ekspedisi").values_list(
+        "parcel_weight_grams",
+        "delivery_fee",
+        "order__zone__courier_first_kg_fee",
+        "order__zone__courier_extra_kg_fee",
+    )
+    assert parcels
+    for grams, fee, first_kg, per_kg in parcels:
+        assert fee == first_kg + per_kg * extra_kg_started(grams)
+    # The weight shows: parcels of the same zone cost different amounts.
+    assert len({fee for _grams, fee, _first, _per in parcels}) > 2
+    local = SubOrder.objects.filter(order__delivery_method="antar").values_list(
+        "delivery_fee", "order__zone__fee"
+    )
+    assert local and all(fee == zone_fee for fee, zone_fee in local)

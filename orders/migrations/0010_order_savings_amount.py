@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0008_payment_method_choices_from_registry'),
+        ('orders', '0009_shipping_by_weight'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
