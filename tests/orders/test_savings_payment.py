@@ -27,6 +27,7 @@ from orders.services import (
     refund_suborder,
 )
 from pasar.site.impact import compute_impact
+from pasar.site.reports import income_per_week
 from tests.factories import MemberFactory, WasteCategoryFactory, WastePriceFactory
 
 from .conftest import make_order
@@ -265,6 +266,14 @@ def test_settlement_impact_and_refund_of_a_savings_paid_suborder(
     impact = compute_impact()
     # Counted once: the sale as product income, the deposit as bank income.
     assert (impact.overall.paid_products, impact.overall.paid_bank) == (50000, 100000)
+    today = timezone.localdate()
+    report = income_per_week(start=today, end=today)
+    # The induk sees each POSDAYA's goods once: paid from savings is paid.
+    assert {r.posdaya.name: r.product for r in report.rows} == {
+        "POSDAYA Bahagia": 50000,
+        "POSDAYA Flamboyan": 15000,
+    }
+    assert report.waste == 0
 
     refund_suborder(suborder=bahagia, by=koordinator, reason="Jahitan lepas")
 
