@@ -145,3 +145,14 @@ def test_demo_courier_parcels_are_priced_by_weight(seeded):
         "delivery_fee", "order__zone__fee"
     )
     assert local and all(fee == zone_fee for fee, zone_fee in local)
+
+
+def test_demo_nasabah_paid_a_craft_with_her_savings(seeded, django_user_model):
+    user = django_user_model.objects.get(username="nasabah-demo")
+    order = Order.objects.get(customer=user, payment_method="tabungan")
+    assert order.status == Order.Status.PAID
+    assert order.savings_amount == order.total
+    debit = user.member.entries.get(kind="purchase")
+    assert (debit.amount, debit.order_code) == (-order.total, order.code)
+    body = client_for(user).get("/tabungan/").content.decode()
+    assert f'<a href="/pesanan/{order.code}/">' in body
