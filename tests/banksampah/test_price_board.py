@@ -151,3 +151,8 @@ def test_too_long_place_is_refused_and_nothing_changes(posdaya, pengelola):
     posdaya.refresh_from_db()
     assert posdaya.weighing_place == ""
     assert posdaya.name == "POSDAYA Bahagia"
+
+
+def test_board_is_in_the_sitemap(client):
+    pages = client.get("/sitemap-halaman.xml").content.decode()
+    assert f"<loc>http://testserver{URL}</loc>" in pages
