@@ -140,3 +140,37 @@ def test_guest_posting_the_savings_method_is_refused(client, product, posdaya):
     assert "payment_method" in response.context["form"].errors
     assert Order.objects.count() == 0
     assert Member.objects.count() == 0
+
+
+def test_koordinator_verifies_only_the_rest_of_a_part_paid_order(
+    nasabah, product, other_product, koordinator
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from orders.models import PaymentProof
+
+    client = client_for(nasabah.user)
+    fill(client, product, other_product)
+    response = confirm(client, form_data(client, savings_amount="10000"))
+    order = Order.objects.get()
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 30), "blue").save(buffer, format="JPEG")
+    client.post(
+        f"/pesanan/{order.code}/bukti/",
+        {"t": order.secret, "file": SimpleUploadedFile("b.jpg", buffer.getvalue())},
+    )
+    proof = PaymentProof.objects.get()
+    page = client_for(koordinator).get(f"/dasbor/pembayaran/{proof.pk}/")
+    html = page.content.decode()
+    assert page.context["amount_due"] == 30000
+    assert (
+        "Total Rp\xa040.000; Rp\xa010.000 sudah dibayar dari tabungan sampah." in html
+    )
+    assert "Setujui: dana Rp\xa030.000 sudah masuk" in html
+    client_for(koordinator).post(f"/dasbor/pembayaran/{proof.pk}/setujui/")
+    order.refresh_from_db()
+    assert (order.status, order.savings_amount) == (Order.Status.PAID, 10000)
+    assert client.get(response["Location"]).status_code == 200
