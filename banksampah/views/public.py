@@ -34,6 +34,7 @@ class PassbookView(LoginRequiredMixin, TemplateView):
     template_name = "banksampah/passbook.html"
     page_size = 25
     newest_first = True
+    show_waste = True
 
     def get_template_names(self):
         if self.member is None:
@@ -50,7 +51,8 @@ class PassbookView(LoginRequiredMixin, TemplateView):
                 if self.newest_first
                 else selectors.passbook(self.member)
             )
-            context["waste"] = selectors.member_waste(self.member)
+            if self.show_waste:
+                context["waste"] = selectors.member_waste(self.member)
             context["page_obj"] = Paginator(entries, self.page_size).get_page(
                 self.request.GET.get("page")
             )
@@ -65,3 +67,4 @@ class PassbookPrintView(PassbookView):
     template_name = "banksampah/passbook_print.html"
     page_size = 100
     newest_first = False
+    show_waste = False
