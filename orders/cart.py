@@ -6,6 +6,7 @@ session cart serves signed-in shoppers: Django keeps session data when a
 visitor signs in (it only rotates the key), so a guest's cart carries over.
 """
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from pasar.errors import DomainError
@@ -105,10 +106,10 @@ def add_to_cart(*, cart: Cart, product, quantity: int) -> int:
 
 def set_cart_quantity(*, cart: Cart, product, quantity: int) -> int:
     """Set a line's quantity (0 removes it), refusing more than the stock."""
-    if quantity > MAX_QUANTITY:
-        raise CartError(
-            _("Paling banyak %(limit)s per produk.") % {"limit": MAX_QUANTITY}
-        )
+    # The checkout refuses more per line (against hoarding): say so here first.
+    limit = min(MAX_QUANTITY, settings.PASAR_MAX_UNITS_PER_LINE)
+    if quantity > limit:
+        raise CartError(_("Paling banyak %(limit)s per produk.") % {"limit": limit})
     if quantity > product.stock:
         if product.stock <= 0:
             raise CartError(_("%(product)s sedang habis.") % {"product": product.name})

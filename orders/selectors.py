@@ -1,6 +1,7 @@
 """Reads for orders: cart summaries, orders a visitor may open, branch lists."""
 
 import hmac
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -151,12 +152,20 @@ def order_detail_queryset() -> QuerySet[Order]:
     )
 
 
+# What an order code can look like (`PB-2611-7KQ3`; `Order.code` holds 16).
+ORDER_CODE_SHAPE = re.compile(r"[A-Za-z0-9-]{1,16}")
+
+
 def order_for_visitor(*, code: str, token: str, user) -> Order | None:
     """Return the order when the visitor holds its secret link or owns it.
 
     Staff roles give no access here: the dashboard is their way in. A wrong
     code or token gives None (the view answers 404), compared in constant time.
     """
+    # Only the shape of a code reaches the database: a NUL byte in a lookup is
+    # an error on PostgreSQL, and a very long string is no code at all.
+    if not ORDER_CODE_SHAPE.fullmatch(code):
+        return None
     order = Order.objects.filter(code=code.upper()).first()
     if order is None:
         return None

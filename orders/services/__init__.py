@@ -17,7 +17,7 @@ Locking rules, so that two requests never deadlock and stock is never oversold:
 """
 
 from . import settlement
-from .checkout import PlacedOrder, generate_order_code, place_order
+from .checkout import PlacedOrder, Visitor, generate_order_code, place_order
 from .errors import (
     IllegalTransitionError,
     OrderError,
@@ -40,6 +40,7 @@ from .transitions import (
     allowed_suborder_actions,
     can_mark_paid,
     can_refund,
+    check_proof_upload,
 )
 from .zones import create_zone, update_zone
 
@@ -52,6 +53,7 @@ __all__ = [
     "OutOfStockError",
     "PlacedOrder",
     "PriceChangedError",
+    "Visitor",
     "advance_suborder",
     "allowed_suborder_actions",
     "amount_due",
@@ -59,6 +61,7 @@ __all__ = [
     "can_mark_paid",
     "can_refund",
     "cancel_suborder",
+    "check_proof_upload",
     "create_zone",
     "expire_due_orders",
     "expire_order_if_due",

@@ -9,11 +9,11 @@ first events are written, all in one transaction.
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from ..payments import REGISTRY
 from ..shipping import delivery_fee_for, parcel_weight_grams
 from . import savings_payment
 from .errors import OrderError, OutOfStockError, PriceChangedError
+from .expiry import deadline_for
 from .state import record_placed, user_or_none
 
 # No 0/O, 1/I/L: a code read aloud over WhatsApp cannot be misheard.
@@ -52,6 +53,30 @@ class PlacedOrder:
     created: bool
 
 
+@dataclass(frozen=True)
+class Visitor:
+    """Who checks out on the site, for the caps on open unpaid orders.
+
+    `order_ids` are the orders this browser session placed (the checkout view
+    keeps them in the session); a signed-in customer's own orders count too.
+    Only the site's checkout passes a visitor: the demo and the benchmarks
+    place many orders for one number on purpose.
+    """
+
+    order_ids: tuple[int, ...] = ()
+
+
+# Orders that hold stock and are not paid yet.
+OPEN_UNPAID = (Order.Status.AWAITING_PAYMENT, Order.Status.AWAITING_VERIFICATION)
+
+
+def open_unpaid_orders(*, now: datetime):
+    """Return the orders still open and unpaid (not yet past their deadline)."""
+    return Order.objects.filter(status__in=OPEN_UNPAID).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+
+
 def generate_order_code(now: datetime | None = None) -> str:
     """Return a code like `PB-2611-7KQ3`: year and month, four random symbols."""
     local = timezone.localtime(now or timezone.now())
@@ -74,6 +99,7 @@ def place_order(
     checkout_token: str,
     expected_total: int | None = None,
     note: str = "",
+    visitor: Visitor | None = None,
     savings_amount: int = 0,
     now: datetime | None = None,
 ) -> PlacedOrder:
@@ -84,6 +110,8 @@ def place_order(
     run at once (the unique index on the token decides). Raises OrderError
     subclasses with a message naming the product when a line cannot be bought.
     `now` is the moment of placing (default: now), for the demo's history.
+    With a `visitor` (the site's checkout), open unpaid orders are capped per
+    WhatsApp number and per visitor; units per line are capped always.
     `savings_amount` (or the SAVINGS method: all of it) is paid from the
     customer's savings book in the same transaction (`savings_payment`).
     """
@@ -93,6 +121,9 @@ def place_order(
     quantities = {int(pk): int(q) for pk, q in quantities.items() if int(q) > 0}
     if not quantities:
         raise OrderError(_("Keranjang Anda kosong."))
+    limit = settings.PASAR_MAX_UNITS_PER_LINE
+    if max(quantities.values()) > limit:
+        raise OrderError(_("Paling banyak %(limit)s per produk.") % {"limit": limit})
     method = REGISTRY.get(payment_method)
     if method is None:
         raise OrderError(_("Pilih cara pembayaran."))
@@ -108,6 +139,7 @@ def place_order(
         zone, address = None, ""
     elif zone is None or not zone.is_active or not zone.applies_to(delivery_method):
         raise OrderError(_("Pilih zona pengiriman yang tersedia."))
+    now = now or timezone.now()
     try:
         with transaction.atomic():
             order = _create_order(
@@ -123,7 +155,8 @@ def place_order(
                 checkout_token=checkout_token,
                 expected_total=expected_total,
                 note=note,
-                now=now or timezone.now(),
+                visitor=visitor,
+                now=now,
             )
             savings_payment.apply_savings(
                 order=order,
@@ -151,8 +184,11 @@ def _create_order(
     checkout_token,
     expected_total,
     note,
+    visitor,
     now,
 ) -> Order:
+    if visitor is not None:
+        _check_open_orders(phone=phone, customer=customer, visitor=visitor, now=now)
     products = list(
         Product.objects.filter(pk__in=list(quantities))
         .annotate(is_public=Exists(Product.objects.public().filter(pk=OuterRef("pk"))))
@@ -205,11 +241,7 @@ def _create_order(
             "total": items_total + delivery_total,
             "note": note,
             "created_at": now,
-            "expires_at": (
-                now + timedelta(hours=settings.PASAR_ORDER_EXPIRY_HOURS)
-                if method.expires
-                else None
-            ),
+            "expires_at": deadline_for(method, now),
         },
     )
     # The prices read above are pinned in the reservation's condition.
@@ -249,6 +281,60 @@ def _create_order(
     record_placed(order=order, suborders=suborders, by=customer, now=now)
     emails.notify_after_commit(emails.send_order_placed, order.pk)
     return order
+
+
+def _check_open_orders(*, phone: str, customer, visitor: Visitor, now) -> None:
+    """Refuse a new order while the number or the visitor has too many open.
+
+    Called inside the placing transaction. On PostgreSQL it first takes a
+    transaction lock per number and per account (in one sorted order, so two
+    checkouts never wait on each other crosswise): a concurrent checkout for
+    the same number waits until this one commits, then counts its order too.
+    """
+    customer = user_or_none(customer)
+    _lock_keys(
+        [f"open-orders:phone:{phone}"]
+        + ([f"open-orders:user:{customer.pk}"] if customer else [])
+    )
+    open_orders = open_unpaid_orders(now=now)
+    limit = settings.PASAR_MAX_OPEN_ORDERS_PER_PHONE
+    if limit and open_orders.filter(phone=phone).count() >= limit:
+        raise OrderError(
+            _(
+                "Nomor WhatsApp ini sudah punya %(count)s pesanan yang belum "
+                "lunas. Selesaikan pesanan itu dulu sebelum memesan lagi."
+            )
+            % {"count": limit},
+            field="phone",
+        )
+    limit = settings.PASAR_MAX_OPEN_ORDERS_PER_VISITOR
+    mine = Q(pk__in=visitor.order_ids)
+    if customer is not None:
+        mine |= Q(customer=customer)
+    if limit and open_orders.filter(mine).count() >= limit:
+        raise OrderError(
+            _(
+                "Anda sudah punya %(count)s pesanan yang belum lunas. Selesaikan "
+                "pesanan itu dulu sebelum memesan lagi."
+            )
+            % {"count": limit}
+        )
+
+
+def _lock_keys(keys: list[str]) -> None:
+    """Take PostgreSQL transaction-level advisory locks on `keys`, sorted.
+
+    Not on SQLite (development): there two checkouts at the same instant may
+    both count before either writes.
+    """
+    if connection.vendor != "postgresql" or not (
+        settings.PASAR_MAX_OPEN_ORDERS_PER_PHONE
+        or settings.PASAR_MAX_OPEN_ORDERS_PER_VISITOR
+    ):
+        return
+    with connection.cursor() as cursor:
+        for key in sorted(keys):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
 
 
 def _insert_order(*, checkout_token: str, now, fields: dict) -> Order:

@@ -1,7 +1,15 @@
-"""Expiry: unpaid transfer orders past their deadline give their stock back."""
+"""Expiry: unpaid orders past their deadline give their stock back.
 
-from datetime import datetime
+A transfer order expires when it is not paid within PASAR_ORDER_EXPIRY_HOURS.
+A cash order (bayar di tempat) is paid on handover, so its deadline is the
+POSDAYA's confirmation: each part no POSDAYA has taken up (still "baru", no
+cash recorded) within PASAR_COD_CONFIRM_HOURS is cancelled and its stock
+released; when no part was taken up, the whole order expires.
+"""
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,19 +17,30 @@ from django.utils.translation import gettext as _
 from pasar.pagecache import invalidates_public_pages
 
 from ..models import Order, SubOrder
+from ..payments import PaymentMethod, get_payment_method
 from .fulfilment import cancel_locked
-from .state import set_order_status
+from .state import set_order_status, sync_order
 
 OS = Order.Status
 SS = SubOrder.Status
 
 
+def deadline_for(method: PaymentMethod, now: datetime) -> datetime | None:
+    """Return when an order placed `now` with `method` expires (None: never)."""
+    if method.expires:
+        return now + timedelta(hours=settings.PASAR_ORDER_EXPIRY_HOURS)
+    if not method.prepaid and settings.PASAR_COD_CONFIRM_HOURS > 0:
+        return now + timedelta(hours=settings.PASAR_COD_CONFIRM_HOURS)
+    return None
+
+
 @invalidates_public_pages
 def expire_order_if_due(*, order_id: int, now: datetime | None = None) -> bool:
-    """Expire one unpaid transfer order past its deadline and release its stock.
+    """Expire one unpaid order past its deadline and release its stock.
 
-    Safe to race: the order row is locked with SKIP LOCKED and its state
-    re-checked, so of two concurrent callers exactly one releases the stock.
+    Return whether any stock went back. Safe to race: the order row is locked
+    with SKIP LOCKED and its state re-checked, so of two concurrent callers
+    exactly one releases the stock.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -32,17 +51,30 @@ def expire_order_if_due(*, order_id: int, now: datetime | None = None) -> bool:
         )
         if order is None:
             return False
-        reason = _("Pesanan kedaluwarsa: belum dibayar sampai batas waktu.")
-        suborders = (
+        suborders = list(
             SubOrder.objects.select_for_update()
             .filter(order=order)
             .exclude(status=SS.CANCELLED)
             .order_by("pk")
         )
-        for suborder in suborders:
+        if get_payment_method(order.payment_method).prepaid:
+            reason = _("Pesanan kedaluwarsa: belum dibayar sampai batas waktu.")
+            due = suborders
+        else:
+            reason = _(
+                "Pesanan kedaluwarsa: POSDAYA belum mengonfirmasi sampai batas waktu."
+            )
+            due = [s for s in suborders if s.status == SS.NEW and not s.paid_at]
+        for suborder in due:
             cancel_locked(order, suborder, by=None, reason=reason, now=now)
-        set_order_status(order, OS.EXPIRED, by=None, note=reason, now=now)
-    return True
+        if len(due) == len(suborders):
+            set_order_status(order, OS.EXPIRED, by=None, note=reason, now=now)
+        else:
+            # Some POSDAYA took their part up: the rest of the order goes on.
+            order.expires_at = None
+            order.save(update_fields=["expires_at", "updated_at"])
+            sync_order(order, by=None, now=now)
+    return bool(due)
 
 
 @invalidates_public_pages

@@ -14,7 +14,6 @@ from pasar.pagecache import invalidates_public_pages
 
 from .. import emails
 from ..models import Order, OrderLine, PaymentProof, SubOrder
-from ..payments import get_payment_method
 from .errors import IllegalTransitionError, OrderError
 from .state import (
     amount_due,
@@ -25,7 +24,7 @@ from .state import (
     sum_by_product,
     sync_order,
 )
-from .transitions import check_mark_paid
+from .transitions import check_mark_paid, check_proof_upload
 
 OS = Order.Status
 SS = SubOrder.Status
@@ -38,15 +37,7 @@ def submit_payment_proof(
     now = now or timezone.now()
     with transaction.atomic():
         order = lock_order(order.pk)
-        if not get_payment_method(order.payment_method).needs_proof:
-            raise OrderError(_("Pesanan ini dibayar di tempat, tanpa bukti transfer."))
-        if order.status != OS.AWAITING_PAYMENT:
-            raise IllegalTransitionError(
-                _("Bukti transfer tidak bisa diunggah: status pesanan %(status)s.")
-                % {"status": OS(order.status).label}
-            )
-        if order.expires_at and order.expires_at <= now:
-            raise OrderError(_("Batas waktu pembayaran pesanan ini sudah lewat."))
+        check_proof_upload(order=order, now=now)
         proof = PaymentProof.objects.create(
             order=order, file=file, kind=kind, created_at=now
         )

@@ -6,9 +6,12 @@ buttons to show, so a button shown is a change the service accepts, and a
 change the service accepts has its button.
 """
 
+from datetime import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import DeliveryMethod, Order, SubOrder
+from ..models import DeliveryMethod, Order, PaymentProof, SubOrder
 from ..payments import get_payment_method
 from .errors import IllegalTransitionError, OrderError
 
@@ -144,3 +147,32 @@ def can_refund(*, suborder: SubOrder) -> bool:
     except OrderError:
         return False
     return True
+
+
+def check_proof_upload(*, order: Order, now: datetime | None = None) -> None:
+    """Raise an OrderError unless a proof of transfer may be uploaded now.
+
+    The upload page asks before it reads the file; `submit_payment_proof`
+    asks again under the order's lock. At most one proof waits per order.
+    """
+    if not get_payment_method(order.payment_method).needs_proof:
+        raise OrderError(_("Pesanan ini dibayar di tempat, tanpa bukti transfer."))
+    if (
+        order.status == OS.AWAITING_VERIFICATION
+        or PaymentProof.objects.filter(
+            order=order, status=PaymentProof.Status.PENDING
+        ).exists()
+    ):
+        raise IllegalTransitionError(
+            _(
+                "Bukti transfer Anda sedang diperiksa koordinator. Tunggu "
+                "hasilnya sebelum mengunggah bukti lain."
+            )
+        )
+    if order.status != OS.AWAITING_PAYMENT:
+        raise IllegalTransitionError(
+            _("Bukti transfer tidak bisa diunggah: status pesanan %(status)s.")
+            % {"status": OS(order.status).label}
+        )
+    if order.expires_at and order.expires_at <= (now or timezone.now()):
+        raise OrderError(_("Batas waktu pembayaran pesanan ini sudah lewat."))

@@ -1,7 +1,7 @@
 """Back office: delivery zones, payment verification, POSDAYA fulfilment."""
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -143,9 +143,13 @@ class PaymentProofFileView(KoordinatorRequiredMixin, View):
     def get(self, request, pk):
         proof = get_object_or_404(PaymentProof.objects.select_related("order"), pk=pk)
         pdf = proof.kind == PaymentProof.Kind.PDF
+        try:
+            handle = proof.file.open("rb")
+        except OSError:  # lost in storage (a restore without media): not a 500
+            raise Http404 from None
         # A PDF is a download, never a document opened in the browser.
         response = FileResponse(
-            proof.file.open("rb"),
+            handle,
             content_type="application/pdf" if pdf else "image/webp",
             as_attachment=pdf,
             filename=f"bukti-transfer-{proof.order.code}.{'pdf' if pdf else 'webp'}",

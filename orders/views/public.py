@@ -16,6 +16,7 @@ from django.views.generic import ListView
 
 from banksampah.selectors import member_for_user
 from catalog.models import Product
+from pasar.ratelimit import allow
 from pasar.views import ServiceActionView
 
 from ..cart import Cart, CartError, add_to_cart, set_cart_quantity
@@ -31,7 +32,9 @@ from ..selectors import (
 )
 from ..services import (
     OrderError,
+    Visitor,
     amount_due,
+    check_proof_upload,
     expire_order_if_due,
     place_order,
     submit_payment_proof,
@@ -217,6 +220,20 @@ class CheckoutView(View):
             if not summary:
                 return self._existing_or_cart(request, form)
             return self._render(request, form, summary, confirming=True)
+        # Over the limit, a second submit of a placed order still goes to it.
+        if (
+            not allow(request, "checkout")
+            and not Order.objects.filter(checkout_token=data["checkout_token"]).exists()
+        ):
+            messages.error(
+                request,
+                _("Terlalu banyak pesanan dari jaringan Anda. Coba lagi nanti."),
+            )
+            summary = summarize_cart(cart.quantities())
+            if not summary:
+                return redirect("orders:cart")
+            return self._render(request, form, summary, confirming=False, status=429)
+        placed_here = _placed_in_session(request.session)
         try:
             placed = place_order(
                 quantities=cart.quantities(),
@@ -231,6 +248,7 @@ class CheckoutView(View):
                 checkout_token=data["checkout_token"],
                 expected_total=data["expected_total"],
                 note=data["note"],
+                visitor=Visitor(order_ids=placed_here),
                 savings_amount=form.savings_part(),
             )
         except OrderError as error:
@@ -242,6 +260,9 @@ class CheckoutView(View):
         order = placed.order
         if placed.created:
             cart.clear()
+            # The newest few are enough: the cap counts the open ones.
+            keep = (*placed_here, order.pk)[-PLACED_KEPT:]
+            request.session[PLACED_SESSION_KEY] = list(keep)
             messages.success(
                 request,
                 _("Terima kasih! Pesanan %(code)s sudah kami terima.")
@@ -258,7 +279,7 @@ class CheckoutView(View):
         messages.info(request, _("Keranjang Anda kosong."))
         return redirect("orders:cart")
 
-    def _render(self, request, form, summary, *, confirming: bool):
+    def _render(self, request, form, summary, *, confirming: bool, status=200):
         if confirming:
             form.data = form.data.copy()
             form.data["expected_total"] = summary.total
@@ -266,7 +287,20 @@ class CheckoutView(View):
             request,
             self.template_name,
             {"form": form, "summary": summary, "confirming": confirming},
+            status=status,
         )
+
+
+# The orders this browser session placed, for the cap per visitor.
+PLACED_SESSION_KEY = "orders_placed"
+PLACED_KEPT = 20
+
+
+def _placed_in_session(session) -> tuple[int, ...]:
+    raw = session.get(PLACED_SESSION_KEY)
+    if not isinstance(raw, list):
+        return ()
+    return tuple(pk for pk in raw if isinstance(pk, int))[-PLACED_KEPT:]
 
 
 def _order_url(order: Order) -> str:
@@ -328,8 +362,20 @@ class PaymentProofUploadView(OrderAccessMixin, ServiceActionView):
     success_message = gettext_lazy("Bukti transfer terkirim. Kami periksa secepatnya.")
 
     def post(self, request, *args, **kwargs):
-        # The order first: a wrong code or link is a 404 whatever was posted.
+        # The order, its secret and its state first, the file last: a wrong
+        # code or link is a 404 and a refused state a message, whatever was
+        # posted, and neither costs the decoding of an image or a PDF.
         self.order = self.get_order(request, kwargs["code"])
+        try:
+            check_proof_upload(order=self.order)
+        except OrderError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(self.get_success_url())
+        if not allow(request, "proof_upload", key=self.order.code):
+            messages.error(
+                request, _("Terlalu banyak unggahan bukti. Coba lagi nanti.")
+            )
+            return HttpResponseRedirect(self.get_success_url())
         return super().post(request, *args, **kwargs)
 
     def perform(self, form):

@@ -56,9 +56,8 @@ def test_expiring_the_same_order_twice_releases_once(order, product):
     assert StockMovement.objects.filter(kind="release", product=product).count() == 1
 
 
-def test_orders_waiting_for_verification_or_cash_do_not_expire(
-    order, cod_order, product
-):
+def test_orders_waiting_for_verification_do_not_expire(order, product):
+    # Cash orders no POSDAYA confirmed do expire: tests/orders/test_hoarding.py.
     from django.core.files.base import ContentFile
 
     from orders.services import submit_payment_proof
@@ -67,7 +66,6 @@ def test_orders_waiting_for_verification_or_cash_do_not_expire(
         order=order, file=ContentFile(b"%PDF-1 %%EOF", name="a.pdf"), kind="pdf"
     )
     overdue(order)
-    assert cod_order.expires_at is None
     assert expire_due_orders(now=timezone.now() + timedelta(days=30)) == 0
     assert Order.objects.get(pk=order.pk).status == "menunggu_verifikasi"
 

@@ -226,7 +226,7 @@ def test_a_proof_is_decided_once(order, koordinator):
 
 def test_proof_refused_when_not_awaiting_payment(order, koordinator):
     proof_for(order)
-    with pytest.raises(IllegalTransitionError, match="Menunggu verifikasi"):
+    with pytest.raises(IllegalTransitionError, match="sedang diperiksa koordinator"):
         proof_for(order)
     assert PaymentProof.objects.count() == 1
 

@@ -265,8 +265,8 @@ def test_proof_upload_answers(client, order, product):
         [
             (
                 "danger",
-                "Bukti transfer tidak bisa diunggah: status pesanan Menunggu "
-                "verifikasi.",
+                "Bukti transfer Anda sedang diperiksa koordinator. Tunggu "
+                "hasilnya sebelum mengunggah bukti lain.",
             )
         ],
     )

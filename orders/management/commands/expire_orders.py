@@ -1,4 +1,4 @@
-"""Expire unpaid transfer orders past their deadline: `manage.py expire_orders`.
+"""Expire unpaid orders past their deadline: `manage.py expire_orders`.
 
 Run it from cron (every 15 minutes is plenty). Two runs at once are safe: each
 order is locked with SKIP LOCKED and re-checked, so its stock is released once.
@@ -10,7 +10,11 @@ from orders.services import expire_due_orders
 
 
 class Command(BaseCommand):
-    help = "Expire unpaid transfer orders past PASAR_ORDER_EXPIRY_HOURS."
+    help = (
+        "Expire unpaid orders past their deadline: transfer after "
+        "PASAR_ORDER_EXPIRY_HOURS, cash not confirmed by the POSDAYA after "
+        "PASAR_COD_CONFIRM_HOURS."
+    )
 
     def handle(self, *args, **options):
         count = expire_due_orders()
