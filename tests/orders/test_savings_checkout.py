@@ -174,3 +174,30 @@ def test_koordinator_verifies_only_the_rest_of_a_part_paid_order(
     order.refresh_from_db()
     assert (order.status, order.savings_amount) == (Order.Status.PAID, 10000)
     assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("payment", ["transfer", "bayar_di_tempat", "tabungan"])
+@pytest.mark.parametrize(
+    "savings", ["", "0", "1", "39999", "40000", "40001", "100001", "1e3", " 5 "]
+)
+def test_any_savings_input_is_placed_whole_or_refused_whole(
+    nasabah, product, other_product, payment, savings
+):
+    client = client_for(nasabah.user)
+    fill(client, product, other_product)  # Rp 40.000; her book Rp 100.000
+    before = snapshot(nasabah)
+    data = form_data(client, payment_method=payment, savings_amount=savings)
+    response = client.post("/checkout/", dict(data, expected_total=40000, confirm="1"))
+    assert response.status_code in (200, 302)
+    nasabah.refresh_from_db()
+    if response.status_code == 200:
+        assert snapshot(nasabah) == before
+        return
+    order = Order.objects.get()
+    paid = 100000 - nasabah.balance
+    assert paid == order.savings_amount
+    assert SavingsEntry.objects.filter(kind="purchase").count() == (1 if paid else 0)
+    if order.savings_amount == order.total:
+        assert (order.status, order.payment_method) == ("dibayar", "tabungan")
+    else:
+        assert order.status == "menunggu_pembayaran"
