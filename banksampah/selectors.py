@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from pasar.dates import day_bounds
 from pasar.money import KG_QUANTUM
 
 from .models import (
@@ -269,6 +270,9 @@ class BranchReport:
     withdrawn: int = 0
     sold: int = 0
     sold_weight: Decimal = Decimal("0.000")
+    # Paid from members' books for orders, net of refunds: money the bank
+    # sampah holds for the induk, which settles it to the selling POSDAYA.
+    shopped: int = 0
     deposit_count: int = 0
     depositor_count: int = 0
     top_depositors: list[dict] = field(default_factory=list)
@@ -317,6 +321,16 @@ def branch_report(
         withdrawals_of(posdaya)
         .filter(withdrawn_on__gte=start, withdrawn_on__lte=end, is_reversed=False)
         .aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+    low, high = day_bounds(start, end)
+    report.shopped = -(
+        SavingsEntry.objects.filter(
+            member__posdaya=posdaya,
+            kind__in=[SavingsEntry.Kind.PURCHASE, SavingsEntry.Kind.PURCHASE_REFUND],
+            created_at__gte=low,
+            created_at__lt=high,
+        ).aggregate(total=Sum("amount"))["total"]
         or 0
     )
     sales = sales_of(posdaya).filter(sold_on__gte=start, sold_on__lte=end)

@@ -308,3 +308,26 @@ def test_shopping_entries_are_not_corrected_nor_refunded_twice(
         "dari tabungan (Rp\xa065.000)."
     )
     assert book(nasabah)[-1] == ("purchase", -65000, 35000, order.code)
+
+
+def test_branch_report_shows_what_members_spent_from_savings(
+    nasabah, shopper, product, other_product, pengelola
+):
+    from banksampah.selectors import branch_report
+    from tests.conftest import client_for
+
+    order = savings_order(product, other_product, shopper)
+    cancel_suborder(
+        suborder=order.suborders.get(posdaya=other_product.posdaya),
+        by=None,
+        reason="Habis",
+    )
+    today = timezone.localdate()
+    report = branch_report(posdaya=nasabah.posdaya, start=today, end=today)
+    # Rp 65.000 paid, Rp 15.000 given back; withdrawals are another thing.
+    assert (report.shopped, report.withdrawn, report.credited) == (50000, 0, 100000)
+    html = client_for(pengelola).get("/dasbor/bahagia/bank-sampah/laporan/")
+    assert (
+        "dan Rp\xa050.000 dibelanjakan dari tabungan (diserahkan ke induk)"
+        in html.content.decode()
+    )
