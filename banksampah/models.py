@@ -110,6 +110,11 @@ class Member(TimeStampedModel):
 
     `balance` is a cache of the sum of the member's savings entries, written
     only by the services under a lock on this row; `recompute_balances` checks it.
+    `user` is the account that reads the book at /tabungan/; it is linked only
+    by the member entering the one-time claim code the petugas handed over
+    (`claim_code_hash`, a keyed hash of it, until `claim_code_expires_at`).
+    `idempotency_key` comes from the registration form, so a double submit
+    opens one book.
     """
 
     posdaya = models.ForeignKey(
@@ -136,6 +141,15 @@ class Member(TimeStampedModel):
         related_name="member",
     )
     balance = models.BigIntegerField(_("saldo (Rp)"), default=0, editable=False)
+    claim_code_hash = models.CharField(
+        _("kode klaim (hash)"), max_length=64, blank=True, editable=False
+    )
+    claim_code_expires_at = models.DateTimeField(
+        _("kode klaim berlaku sampai"), null=True, blank=True, editable=False
+    )
+    idempotency_key = models.UUIDField(
+        _("kunci konfirmasi"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("nasabah")
@@ -147,6 +161,11 @@ class Member(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(balance__gte=0), name="member_balance_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["claim_code_hash"],
+                condition=~Q(claim_code_hash=""),
+                name="member_unique_claim_code",
             ),
         ]
         indexes = [models.Index(fields=["posdaya", "name"])]
@@ -426,6 +445,9 @@ class PengepulSale(TimeStampedModel):
         related_name="pengepul_sales",
     )
     buyer_name = models.CharField(_("nama pengepul"), max_length=120)
+    idempotency_key = models.UUIDField(
+        _("kunci konfirmasi"), null=True, blank=True, unique=True, editable=False
+    )
     sold_on = models.DateField(_("tanggal"))
     total_amount = models.PositiveBigIntegerField(_("jumlah (Rp)"))
     note = models.CharField(_("catatan"), max_length=255, blank=True)
@@ -489,6 +511,9 @@ class ProductionUse(TimeStampedModel):
     used_on = models.DateField(_("tanggal"))
     note = models.CharField(_("catatan"), max_length=255, blank=True)
     by = recorded_by(_("petugas"))
+    idempotency_key = models.UUIDField(
+        _("kunci konfirmasi"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("pemakaian untuk produksi")
@@ -560,6 +585,10 @@ class WasteStockMovement(AppendOnlyModel):
         related_name="+",
     )
     reason = models.CharField(_("alasan"), max_length=255, blank=True)
+    # Set on adjustments, from their form (a double submit moves stock once).
+    idempotency_key = models.UUIDField(
+        _("kunci konfirmasi"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("mutasi stok sampah")

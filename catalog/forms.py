@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from banksampah.models import WasteCategory
+from pasar.forms import OneTimeKeyField, OneTimeKeyFormMixin
 from pasar.uploads import open_image
 
 from .icons import CATEGORY_ICONS
@@ -175,7 +176,7 @@ class ImageUploadForm(forms.Form):
         return images
 
 
-class StockAdjustmentForm(forms.Form):
+class StockAdjustmentForm(OneTimeKeyFormMixin, forms.Form):
     quantity = forms.IntegerField(
         label=_("Perubahan stok"),
         help_text=_("Positif untuk menambah, negatif untuk mengurangi, mis. -2."),
@@ -187,6 +188,7 @@ class StockAdjustmentForm(forms.Form):
         max_length=200,
         help_text=_("Mis. produksi baru, barang rusak, hitung ulang."),
     )
+    key = OneTimeKeyField()
 
     def clean_quantity(self):
         quantity = self.cleaned_data["quantity"]

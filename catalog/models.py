@@ -252,6 +252,10 @@ class StockMovement(AppendOnlyModel):
     stock_after = models.IntegerField(_("stok sesudah"))
     reason = models.CharField(_("alasan"), max_length=200, blank=True)
     by = recorded_by(_("oleh"))
+    # Set on a staff adjustment, from its form: a double submit moves stock once.
+    idempotency_key = models.UUIDField(
+        _("kunci konfirmasi"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("pergerakan stok")

@@ -1,11 +1,12 @@
 """Writes to the catalog: products, their photos, materials and stock."""
 
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
@@ -351,23 +352,62 @@ def delete_product_image(*, image: ProductImage, by) -> None:
     transaction.on_commit(remove_files)
 
 
-@transaction.atomic
 @invalidates_public_pages
-def adjust_stock(*, product: Product, quantity: int, reason: str, by) -> StockMovement:
+def adjust_stock(
+    *,
+    product: Product,
+    quantity: int,
+    reason: str,
+    by,
+    idempotency_key: uuid.UUID | None = None,
+) -> StockMovement:
     """Add (or with a negative quantity remove) stock by hand, never below zero.
 
     `catalog.stock.adjust` makes the change and its movement; this adds the
     audit row of who changed it, how much and why. Sets `product.stock` to
     the new value. Raises StockTooLowError when the stock would go below zero.
+    A repeated `idempotency_key` (the form's one-time key) returns the first
+    movement and changes nothing, also when two requests race: the second
+    waits on the product row, then its movement collides with the first's
+    key and its whole change rolls back.
     """
-    movement = stock.adjust(product=product, quantity=quantity, reason=reason, by=by)
-    record_audit(
-        actor=by,
-        action=AuditLog.Action.STOCK_ADJUSTMENT,
-        target=product,
-        posdaya=product.posdaya,
-        before={"stock": movement.stock_after - quantity},
-        after={"stock": movement.stock_after},
-        note=reason,
-    )
+    earlier = _earlier_adjustment(idempotency_key, product)
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            movement = stock.adjust(
+                product=product,
+                quantity=quantity,
+                reason=reason,
+                by=by,
+                idempotency_key=idempotency_key,
+            )
+            record_audit(
+                actor=by,
+                action=AuditLog.Action.STOCK_ADJUSTMENT,
+                target=product,
+                posdaya=product.posdaya,
+                before={"stock": movement.stock_after - quantity},
+                after={"stock": movement.stock_after},
+                note=reason,
+            )
+    except IntegrityError:
+        earlier = _earlier_adjustment(idempotency_key, product)
+        if earlier is None:
+            raise
+        return earlier
+    return movement
+
+
+def _earlier_adjustment(idempotency_key, product) -> StockMovement | None:
+    if idempotency_key is None:
+        return None
+    movement = StockMovement.objects.filter(idempotency_key=idempotency_key).first()
+    if movement is not None and movement.product_id != product.pk:
+        raise CatalogError(
+            _("Formulir ini sudah dipakai untuk produk lain. Muat ulang halaman.")
+        )
+    if movement is not None:
+        product.refresh_from_db(fields=["stock"])
     return movement

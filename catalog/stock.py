@@ -27,6 +27,7 @@ writers take `now=`, the time their movements are stamped with (default: the
 current time), so the demo writes its history without patching the clock.
 """
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,7 +71,13 @@ def _stock_of(product_ids) -> dict[int, int]:
 
 @transaction.atomic
 def adjust(
-    *, product: Product, quantity: int, reason: str, by, now: datetime | None = None
+    *,
+    product: Product,
+    quantity: int,
+    reason: str,
+    by,
+    now: datetime | None = None,
+    idempotency_key: uuid.UUID | None = None,
 ) -> StockMovement:
     """Add (or with a negative quantity remove) stock, never below zero.
 
@@ -79,6 +86,10 @@ def adjust(
     audit row of a staff adjustment is written by its service
     (`catalog.services.adjust_stock`). Sets `product.stock` to the new value.
     Raises StockTooLowError when the stock would go below zero.
+    `idempotency_key` (a form's one-time key) is stored on the movement,
+    unique: a twin adjustment with the same key fails on insert and rolls
+    back its UPDATE (`catalog.services.adjust_stock` then answers with the
+    first movement).
     """
     if quantity == 0:
         raise CatalogError(
@@ -104,6 +115,7 @@ def adjust(
         reason=reason[:200],
         by=_user(by),
         created_at=now,
+        idempotency_key=idempotency_key,
     )
     product.stock = stock_after
     return movement

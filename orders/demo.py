@@ -24,7 +24,8 @@ from catalog.models import Product
 from posdaya.models import Membership
 
 from . import emails, services
-from .models import DeliveryMethod, DeliveryZone, Order, SubOrder
+from .models import DeliveryMethod, DeliveryZone, IndukQris, Order, SubOrder
+from .services.induk_qris import save_induk_qris
 
 SEED = 20261127
 WEEKS = 8
@@ -67,6 +68,25 @@ def _ensure_stock(product_id: int, quantity: int) -> None:
         )
 
 
+def demo_qris() -> str:
+    """A static QRIS of a made-up merchant (no real account behind it)."""
+    from .qris import crc_of, tlv
+
+    body = (
+        tlv("00", "01")
+        + tlv("01", "11")
+        + tlv("26", tlv("00", "ID.CO.BANKBJB.WWW") + tlv("01", "9360011000000000"))
+        + tlv("51", tlv("00", "ID.CO.QRIS.WWW") + tlv("02", "ID0000000000000"))
+        + tlv("52", "5999")
+        + tlv("53", "360")
+        + tlv("58", "ID")
+        + tlv("59", "POSDAYA INDUK DEMO")
+        + tlv("60", "BEKASI")
+        + "6304"
+    )
+    return body + crc_of(body)
+
+
 def seed() -> None:
     """Create delivery zones and eight weeks of orders (only when none exist)."""
     for name, fee, first_kg, extra_kg, local, courier in ZONES:
@@ -80,6 +100,8 @@ def seed() -> None:
                 for_courier=courier,
                 by=None,
             )
+    if not IndukQris.objects.exists():  # so checkout offers QRIS in the demo
+        save_induk_qris(payload=demo_qris(), by=None)
     if Order.objects.exists():
         return
     products = list(

@@ -40,8 +40,8 @@ def notify_after_commit(send, object_id: int) -> None:
         transaction.on_commit(lambda: send(object_id))
 
 
-def _order_link(order: Order) -> str:
-    path = reverse("orders:order_detail", kwargs={"code": order.code})
+def _order_link(order: Order, name: str = "orders:order_detail") -> str:
+    path = reverse(name, kwargs={"code": order.code})
     domain = Site.objects.get_current().domain
     return f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{domain}{path}?t={order.secret}"
 
@@ -64,6 +64,8 @@ def send_order_placed(order_id: int) -> None:
         order.suborders.select_related("posdaya").prefetch_related("lines")
     )
     context = {"order": order, "suborders": suborders, "link": _order_link(order)}
+    if order.payment_method == "qris":  # the QR itself, as a picture to open
+        context["qris_image"] = _order_link(order, "orders:order_qris_png")
     _send(
         _("Pesanan %(code)s diterima") % {"code": order.code},
         "orders/email/order_placed.txt",

@@ -4,9 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pasar.forms import PhoneField
+from pasar.forms import OneTimeKeyField, OneTimeKeyFormMixin, PhoneField
 from pasar.money import format_rupiah
-from pasar.uploads import PROOF_MAX_PIXELS, clean_pdf, reencode_image
+from pasar.uploads import PROOF_MAX_PIXELS, clean_pdf, open_image, reencode_image
 from posdaya.models import Posdaya
 
 from .cart import MAX_QUANTITY
@@ -17,7 +17,8 @@ from .models import (
     SettlementEntry,
     SubOrder,
 )
-from .payments import REGISTRY, SAVINGS, payment_choices
+from .payments import REGISTRY, SAVINGS, offered_payment_choices, payment_choices
+from .qris import QrisError, decode_image
 from .selectors import active_zones
 from .shipping import MAX_ZONE_FEE
 
@@ -97,6 +98,8 @@ class CheckoutForm(forms.Form):
 
     def __init__(self, *args, zones=None, savings_member=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # QRIS only once the induk's code is entered.
+        self.fields["payment_method"].choices = offered_payment_choices()
         self.fields["zone"].queryset = zones if zones is not None else active_zones()
         self._offer_savings(savings_member)
         self.fields["zone"].label_from_instance = self._zone_label
@@ -112,7 +115,11 @@ class CheckoutForm(forms.Form):
     def _offer_savings(self, member) -> None:
         """Offer bayar pakai tabungan only to a nasabah with a linked book."""
         if member is None:
-            self.fields["payment_method"].choices = payment_choices(savings_book=False)
+            self.fields["payment_method"].choices = [
+                (code, label)
+                for code, label in self.fields["payment_method"].choices
+                if not REGISTRY[code].needs_savings_book
+            ]
             del self.fields["savings_amount"]
             return
         self.fields["savings_amount"].help_text = _(
@@ -178,8 +185,17 @@ class PaymentProofForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, optional: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = ""
+        if optional:  # QRIS: "I have paid", with a screenshot if the shopper likes
+            self.fields["file"].required = False
+            self.fields["file"].label = _("Tangkapan layar pembayaran (tidak wajib)")
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if not upload:
+            return None
         head = upload.read(5)
         upload.seek(0)
         if head == b"%PDF-":
@@ -187,6 +203,45 @@ class PaymentProofForm(forms.Form):
             return clean_pdf(upload)
         self.kind = PaymentProof.Kind.IMAGE
         return reencode_image(upload, max_pixels=PROOF_MAX_PIXELS).file
+
+
+class IndukQrisForm(forms.Form):
+    """The induk's static QRIS: its text pasted, or a photo of the sticker."""
+
+    payload = forms.CharField(
+        label=_("Teks QRIS"),
+        required=False,
+        max_length=512,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        help_text=_("Diawali 000201 dan diakhiri 6304 dengan 4 karakter CRC."),
+        error_messages={"max_length": _("Teks QRIS terlalu panjang (maks. 512).")},
+    )
+    photo = forms.FileField(
+        label=_("Atau foto stiker QRIS"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp"}
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        photo = data.get("photo")
+        if photo and not self.has_error("photo"):
+            # The upload checks of every photo (size, pixels, hidden code).
+            try:
+                image = open_image(photo, max_pixels=PROOF_MAX_PIXELS)
+                data["payload"] = decode_image(image)
+            except ValidationError as error:
+                self.add_error("photo", error)
+            except QrisError as error:
+                self.add_error("photo", error.message)
+        elif not data.get("payload") and not self.errors:
+            self.add_error(
+                "payload", _("Tempel teks QRIS atau unggah foto stiker QRIS.")
+            )
+        return data
 
 
 class RejectPaymentForm(forms.Form):
@@ -302,7 +357,7 @@ class DeliveryZoneForm(forms.ModelForm):
         return data
 
 
-class PayoutForm(forms.Form):
+class PayoutForm(OneTimeKeyFormMixin, forms.Form):
     posdaya = forms.ModelChoiceField(
         label=_("POSDAYA"),
         queryset=Posdaya.objects.order_by("name"),
@@ -327,6 +382,7 @@ class PayoutForm(forms.Form):
         help_text=_("Nomor bukti transfer atau kuitansi."),
     )
     note = forms.CharField(label=_("Catatan"), max_length=300, required=False)
+    key = OneTimeKeyField()
 
 
 class RefundForm(forms.Form):

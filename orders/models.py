@@ -149,6 +149,10 @@ class Order(TimeStampedModel):
     )
     items_total = models.PositiveIntegerField(_("total barang (Rp)"))
     delivery_total = models.PositiveIntegerField(_("total ongkir (Rp)"), default=0)
+    # Kode unik of a bank transfer (1–999, 0 = none): added to the total so
+    # the amount in the bank statement names the order; it belongs to the
+    # induk, never to a POSDAYA (the sub-orders' totals leave it out).
+    unique_code = models.PositiveSmallIntegerField(_("kode unik (Rp)"), default=0)
     total = models.PositiveIntegerField(_("total bayar (Rp)"))
     note = models.CharField(_("catatan pembeli"), max_length=300, blank=True)
     expires_at = models.DateTimeField(_("batas pembayaran"), null=True, blank=True)
@@ -165,8 +169,20 @@ class Order(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(total=F("items_total") + F("delivery_total")),
+                condition=Q(
+                    total=F("items_total") + F("delivery_total") + F("unique_code")
+                ),
                 name="order_total_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(unique_code__lte=999), name="order_unique_code_range"
+            ),
+            # One open order per code, so the amount received names one order.
+            models.UniqueConstraint(
+                fields=["unique_code"],
+                condition=Q(unique_code__gt=0)
+                & Q(status__in=["menunggu_pembayaran", "menunggu_verifikasi"]),
+                name="order_unique_code_open",
             ),
             models.CheckConstraint(
                 condition=Q(savings_amount__lte=F("total")),
@@ -314,7 +330,12 @@ def private_storage():
 
 
 class PaymentProof(TimeStampedModel):
-    """A proof of transfer uploaded by the shopper, checked by the koordinator."""
+    """A proof of transfer uploaded by the shopper, checked by the koordinator.
+
+    For QRIS it is the shopper's "I have paid" in the same queue; the
+    screenshot is optional there (the koordinator checks the merchant app),
+    so `file` and `kind` may be empty.
+    """
 
     class Status(models.TextChoices):
         PENDING = "menunggu", _("Menunggu diperiksa")
@@ -334,9 +355,14 @@ class PaymentProof(TimeStampedModel):
     )
     # Private storage: never under MEDIA_URL; only the koordinator's view serves it.
     file = models.FileField(
-        _("berkas bukti"), upload_to="payment-proofs/", storage=private_storage
+        _("berkas bukti"),
+        upload_to="payment-proofs/",
+        storage=private_storage,
+        blank=True,
     )
-    kind = models.CharField(_("jenis berkas"), max_length=8, choices=Kind.choices)
+    kind = models.CharField(
+        _("jenis berkas"), max_length=8, choices=Kind.choices, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
@@ -359,6 +385,30 @@ class PaymentProof(TimeStampedModel):
 
     def __str__(self):
         return f"{self.order.code} · {self.get_status_display()}"
+
+
+class IndukQris(TimeStampedModel):
+    """The induk's static QRIS, as printed on its sticker; the latest row counts.
+
+    Entered by the koordinator (pasted or read from a photo) and validated by
+    `orders.qris.parse_qris`; each order paid by QRIS gets a dynamic code
+    built from it with the exact amount. A new entry is a new row, so what was
+    in force when is kept (and the change is in the audit log).
+    """
+
+    payload = models.TextField(_("payload QRIS"))
+    merchant_name = models.CharField(_("nama merchant"), max_length=99)
+    merchant_city = models.CharField(_("kota merchant"), max_length=99)
+    by = recorded_by(_("oleh"))
+
+    class Meta:
+        verbose_name = _("QRIS induk")
+        verbose_name_plural = _("QRIS induk")
+        ordering = ["-created_at", "-id"]
+        get_latest_by = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.merchant_name} ({self.merchant_city})"
 
 
 class StatusEvent(AppendOnlyModel):
@@ -485,6 +535,10 @@ class SettlementEntry(AppendOnlyModel):
     reference = models.CharField(_("referensi"), max_length=120, blank=True)
     note = models.CharField(_("catatan"), max_length=300, blank=True)
     by = recorded_by(_("oleh"))
+    # Set on a payout, from its form: a double submit pays out once.
+    idempotency_key = models.UUIDField(
+        _("kunci konfirmasi"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("entri setelmen")

@@ -10,10 +10,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from catalog.models import Product
 from posdaya.models import Posdaya
 
+from . import qris
 from .models import (
     GRAMS_PER_KG,
     DeliveryMethod,
     DeliveryZone,
+    IndukQris,
     Order,
     OrderEvent,
     OrderLine,
@@ -21,6 +23,7 @@ from .models import (
     SettlementEntry,
     SubOrder,
 )
+from .payments import REGISTRY, get_payment_method
 from .shipping import delivery_fee_for, parcel_weight_grams
 
 
@@ -281,3 +284,74 @@ def orders_for_overview(*, status: str = "", query: str = "") -> QuerySet[Order]
             queryset=SubOrder.objects.select_related("posdaya").order_by("pk"),
         )
     ).order_by("-created_at", "-id")
+
+
+def qris_orders_awaiting_payment(*, now) -> QuerySet[Order]:
+    """Return QRIS orders still unpaid in time, oldest first (for the queue).
+
+    The koordinator may see their money in the merchant app (the order code
+    is its bill number) before the shopper says "I have paid".
+    """
+    codes = [code for code, method in REGISTRY.items() if method.proof_optional]
+    return (
+        Order.objects.filter(
+            payment_method__in=codes, status=Order.Status.AWAITING_PAYMENT
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .prefetch_related("suborders")
+        .order_by("created_at", "id")
+    )
+
+
+def current_induk_qris() -> IndukQris | None:
+    """Return the induk's QRIS in force, or None before one was entered."""
+    return IndukQris.objects.order_by("-created_at", "-id").first()
+
+
+@dataclass(frozen=True)
+class OrderQris:
+    """The QRIS an order is paid with: the exact amount, drawn as SVG."""
+
+    payload: str
+    amount: int
+    merchant_name: str
+    merchant_city: str
+
+    @property
+    def svg(self) -> str:
+        return qris.qr_svg(self.payload)
+
+
+def qris_for_order(order: Order, amount: int) -> OrderQris | None:
+    """Return the order's dynamic QRIS for `amount`, or None when none applies.
+
+    Built from the induk QRIS in force, only for an order paid by QRIS that
+    still waits for its payment (or its check), and a positive amount.
+    """
+    if (
+        not get_payment_method(order.payment_method).shows_qris
+        or order.status
+        not in (Order.Status.AWAITING_PAYMENT, Order.Status.AWAITING_VERIFICATION)
+        or amount <= 0
+    ):
+        return None
+    induk = current_induk_qris()
+    if induk is None:
+        return None
+    return OrderQris(
+        payload=qris.dynamic_payload(induk.payload, amount, reference=order.code),
+        amount=amount,
+        merchant_name=induk.merchant_name,
+        merchant_city=induk.merchant_city,
+    )
+
+
+def unique_code_income() -> dict:
+    """Return the kode unik received by the induk: paid orders, their sum.
+
+    It is the induk's money: the sub-orders, and so the POSDAYA settlement,
+    never include it.
+    """
+    return Order.objects.filter(paid_at__isnull=False, unique_code__gt=0).aggregate(
+        orders=Count("id"), amount=Sum("unique_code", default=0)
+    )

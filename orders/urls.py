@@ -17,5 +17,10 @@ urlpatterns = [
         name="proof_upload",
     ),
     path("pesanan/<str:code>/invoice/", public.InvoiceView.as_view(), name="invoice"),
+    path(
+        "pesanan/<str:code>/qris.png",
+        public.OrderQrisImageView.as_view(),
+        name="order_qris_png",
+    ),
     path("akun/pesanan/", public.MyOrdersView.as_view(), name="my_orders"),
 ]

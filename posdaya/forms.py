@@ -97,10 +97,10 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
     username = forms.RegexField(
         label=_("Nama pengguna"),
-        regex=r"^[\w.@+-]{3,150}$",
+        regex=r"^[\w.+-]{3,150}$",
         help_text=_("Dipakai untuk masuk jika akun baru dibuat."),
         error_messages={
-            "invalid": _("Gunakan 3–150 huruf, angka atau tanda . @ + - _.")
+            "invalid": _("Gunakan 3–150 huruf, angka atau tanda . + - _ (tanpa @).")
         },
     )
     role = forms.ChoiceField(label=_("Peran"), choices=Membership.Role.choices)

@@ -6,6 +6,7 @@ written only by `ledger` (see its docstring for the locks); the other modules
 are the operations that call it:
 
 - `members`: open a savings book, change its contact details;
+- `claims`: the one-time code with which a member links her account;
 - `deposits`: a deposit, weighed, priced, credited and added to stock;
 - `withdrawals`: a withdrawal from the book;
 - `reversals`: a linked correction that cancels a deposit or a withdrawal;
@@ -23,6 +24,7 @@ from .categories import (
     missing_default_waste_categories,
     save_waste_category,
 )
+from .claims import IssuedClaimCode, claim_member, issue_claim_code
 from .deposits import DepositInput, record_deposit, record_deposits
 from .ledger import repair_member_balance, repair_waste_stock
 from .members import register_member, update_member
@@ -49,12 +51,15 @@ __all__ = [
     "MAX_LINE_WEIGHT",
     "BankSampahError",
     "DepositInput",
+    "IssuedClaimCode",
     "PricedLine",
     "SaleLine",
     "WeighedLine",
     "add_default_waste_categories",
     "adjust_waste_stock",
     "check_weight",
+    "claim_member",
+    "issue_claim_code",
     "missing_default_waste_categories",
     "pay_order_from_savings",
     "price_lines",

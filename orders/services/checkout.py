@@ -30,6 +30,7 @@ from . import savings_payment
 from .errors import OrderError, OutOfStockError, PriceChangedError
 from .expiry import deadline_for
 from .state import record_placed, user_or_none
+from .unique_code import draw_unique_code, unique_codes_enabled
 
 # No 0/O, 1/I/L: a code read aloud over WhatsApp cannot be misheard.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -125,7 +126,7 @@ def place_order(
     if max(quantities.values()) > limit:
         raise OrderError(_("Paling banyak %(limit)s per produk.") % {"limit": limit})
     method = REGISTRY.get(payment_method)
-    if method is None:
+    if method is None or not method.available():
         raise OrderError(_("Pilih cara pembayaran."))
     if not method.supports(delivery_method):
         raise OrderError(
@@ -226,6 +227,7 @@ def _create_order(
     order = _insert_order(
         checkout_token=checkout_token,
         now=now,
+        unique_code=method.unique_code and unique_codes_enabled(),
         fields={
             "secret": secrets.token_urlsafe(24),
             "customer": user_or_none(customer),
@@ -337,18 +339,25 @@ def _lock_keys(keys: list[str]) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
 
 
-def _insert_order(*, checkout_token: str, now, fields: dict) -> Order:
-    """Insert the order row first: a concurrent duplicate waits on the token."""
+def _insert_order(
+    *, checkout_token: str, now, fields: dict, unique_code: bool = False
+) -> Order:
+    """Insert the order row first: a concurrent duplicate waits on the token.
+
+    With `unique_code`, a kode unik is drawn on each attempt: a racing
+    checkout that took the same one makes this insert fail, and we draw again.
+    """
     for _attempt in range(CODE_ATTEMPTS):
+        extra = draw_unique_code() if unique_code else 0
         try:
             with transaction.atomic():
                 return Order.objects.create(
                     code=generate_order_code(now),
                     checkout_token=checkout_token,
-                    **fields,
+                    **fields | {"unique_code": extra, "total": fields["total"] + extra},
                 )
         except IntegrityError:
             if Order.objects.filter(checkout_token=checkout_token).exists():
                 raise _DuplicateCheckout from None
-            # Otherwise the random code collided: draw another.
+            # Otherwise a random code (or kode unik) collided: draw another.
     raise OrderError(_("Pesanan gagal dibuat. Silakan coba lagi."))

@@ -48,7 +48,7 @@ def apply_savings(
     transaction rolls the order back).
     """
     if method.needs_savings_book:
-        amount = order.total
+        amount = order.total - order.unique_code
     if not amount:
         return
     if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
@@ -61,12 +61,14 @@ def apply_savings(
                 "terhubung ke buku tabungan bank sampah."
             )
         )
-    if amount > order.total:
+    # Savings pay the goods and delivery; a kode unik only names a transfer.
+    goods = order.total - order.unique_code
+    if amount > goods:
         raise OrderError(
             _("Jumlah dari tabungan (%(amount)s) melebihi total pesanan (%(total)s).")
-            % {"amount": format_rupiah(amount), "total": format_rupiah(order.total)}
+            % {"amount": format_rupiah(amount), "total": format_rupiah(goods)}
         )
-    rest = order.total - amount
+    rest = goods - amount
     if rest and not method.prepaid:
         raise OrderError(
             _(
@@ -86,6 +88,7 @@ def apply_savings(
         return
     # The book paid everything: the order is paid now, like an approved proof.
     order.payment_method = SAVINGS.code
+    order.total, order.unique_code = goods, 0
     order.expires_at = None
     order.paid_at = now
     set_order_status(
@@ -93,7 +96,14 @@ def apply_savings(
         OS.PAID,
         by=customer,
         note=_("Dibayar dari tabungan %(number)s.") % {"number": member.account_number},
-        fields=["savings_amount", "payment_method", "expires_at", "paid_at"],
+        fields=[
+            "savings_amount",
+            "payment_method",
+            "total",
+            "unique_code",
+            "expires_at",
+            "paid_at",
+        ],
         now=now,
     )
     suborders = SubOrder.objects.filter(order=order)

@@ -4,7 +4,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -23,11 +23,13 @@ from ..cart import Cart, CartError, add_to_cart, set_cart_quantity
 from ..forms import CartLineForm, CartRemoveForm, CheckoutForm, PaymentProofForm
 from ..models import Order
 from ..payments import get_payment_method
+from ..qris import qr_png
 from ..selectors import (
     active_zones,
     order_detail_queryset,
     order_for_visitor,
     orders_of_customer,
+    qris_for_order,
     summarize_cart,
 )
 from ..services import (
@@ -39,6 +41,7 @@ from ..services import (
     place_order,
     submit_payment_proof,
 )
+from ..services.unique_code import unique_codes_enabled
 from ..whatsapp import suborder_message_for_posdaya
 
 
@@ -286,7 +289,12 @@ class CheckoutView(View):
         return render(
             request,
             self.template_name,
-            {"form": form, "summary": summary, "confirming": confirming},
+            {
+                "form": form,
+                "summary": summary,
+                "confirming": confirming,
+                "unique_code_on": unique_codes_enabled(),
+            },
             status=status,
         )
 
@@ -327,11 +335,13 @@ class OrderAccessMixin:
         suborders = list(order.suborders.all())
         for suborder in suborders:
             suborder.whatsapp_text = suborder_message_for_posdaya(order, suborder)
+        due = amount_due(order)
         return {
             "order": order,
             "suborders": suborders,
-            "amount_due": amount_due(order),
+            "amount_due": due,
             "payment": get_payment_method(order.payment_method),
+            "qris": qris_for_order(order, due),
             "token": order.secret,
         }
 
@@ -352,7 +362,7 @@ class OrderDetailView(OrderAccessMixin, View):
                 context["payment"].needs_proof
                 and order.status == Order.Status.AWAITING_PAYMENT
             ),
-            proof_form=PaymentProofForm(),
+            proof_form=PaymentProofForm(optional=context["payment"].proof_optional),
         )
         return render(request, self.template_name, context)
 
@@ -378,6 +388,15 @@ class PaymentProofUploadView(OrderAccessMixin, ServiceActionView):
             return HttpResponseRedirect(self.get_success_url())
         return super().post(request, *args, **kwargs)
 
+    def get_form_kwargs(self):
+        optional = get_payment_method(self.order.payment_method).proof_optional
+        return {**super().get_form_kwargs(), "optional": optional}
+
+    def get_success_message(self, result) -> str:
+        if result.file:
+            return super().get_success_message(result)
+        return _("Terima kasih. Pembayaran QRIS Anda kami periksa secepatnya.")
+
     def perform(self, form):
         return submit_payment_proof(
             order=self.order,
@@ -388,6 +407,19 @@ class PaymentProofUploadView(OrderAccessMixin, ServiceActionView):
 
     def get_success_url(self, result=None) -> str:
         return _order_url(self.order)
+
+
+class OrderQrisImageView(OrderAccessMixin, View):
+    """The order's QRIS as a PNG, for the email and apps that cannot show SVG."""
+
+    def get(self, request, code):
+        order = self.get_order(request, code)
+        code = qris_for_order(order, amount_due(order))
+        if code is None:
+            raise Http404
+        response = HttpResponse(qr_png(code.payload, scale=8), content_type="image/png")
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class InvoiceView(OrderAccessMixin, View):

@@ -388,6 +388,8 @@ PASAR_RATE_LIMITS = {
     "proof_upload": env("PASAR_PROOF_UPLOAD_RATE", default="10/h/ip,5/h/key"),
 }
 PASAR_INDUK_FEE_PERCENT = env.int("PASAR_INDUK_FEE_PERCENT", default=0)
+# Kode unik (1–999) added to bank-transfer orders so the statement names them.
+PASAR_TRANSFER_UNIQUE_CODE = env.bool("PASAR_TRANSFER_UNIQUE_CODE", default=False)
 
 # Error reports (mail to ADMINS, Sentry, the access log) hide order secrets,
 # passwords, cookies, CSRF tokens and Authorization headers.

@@ -142,7 +142,10 @@ def denied_posts(d, pet):
         "lines-0-weight": "2",
     }
     return [
-        (base + "nasabah/baru/", {"name": "Ibu Baru"}),
+        (
+            base + "nasabah/baru/",
+            {"name": "Ibu Baru", "key": "1b1f1c3e-9a43-4d1e-8a36-1f2d9f5b0c11"},
+        ),
         (base + f"nasabah/{d['member']}/ubah/", {"name": "Diubah", "is_active": "on"}),
         (
             base + "setoran/baru/",
@@ -165,12 +168,29 @@ def denied_posts(d, pet):
         (base + f"penarikan/{d['withdrawal']}/batal/", {"reason": "Salah"}),
         (
             base + "penjualan/baru/",
-            {"buyer_name": "Pak X", **lines, "lines-0-weight": "0.5"},
+            {
+                "buyer_name": "Pak X",
+                **lines,
+                "lines-0-weight": "0.5",
+                "key": "2b1f1c3e-9a43-4d1e-8a36-1f2d9f5b0c11",
+            },
         ),
-        (base + "stok/produksi/", {"category": pet.pk, "weight": "0.5"}),
+        (
+            base + "stok/produksi/",
+            {
+                "category": pet.pk,
+                "weight": "0.5",
+                "key": "3b1f1c3e-9a43-4d1e-8a36-1f2d9f5b0c11",
+            },
+        ),
         (
             base + "stok/penyesuaian/",
-            {"category": pet.pk, "weight": "0.5", "reason": "Lupa dicatat"},
+            {
+                "category": pet.pk,
+                "weight": "0.5",
+                "reason": "Lupa dicatat",
+                "key": "4b1f1c3e-9a43-4d1e-8a36-1f2d9f5b0c11",
+            },
         ),
         (
             "/dasbor/induk/harga-sampah/",

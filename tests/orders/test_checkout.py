@@ -225,12 +225,12 @@ def test_checkout_page_queries_are_fixed(
     posdaya_list = [PosdayaFactory() for _ in range(branches)]
     for i in range(lines):
         fill(client, ProductFactory(posdaya=posdaya_list[i % branches], stock=9))
-    # session, products with POSDAYA, zones (select options)
-    with django_assert_num_queries(3):
+    # session, products with POSDAYA, zones (select options), is there a QRIS
+    with django_assert_num_queries(4):
         response = client.get("/checkout/")
     assert len(response.context["summary"].lines) == lines
     data = form_data(client, delivery_method="antar", zone=zone.pk, address="Jl. A")
-    # session, zones (validation), products, zones (rendered as hidden value: none)
-    with django_assert_num_queries(3):
+    # session, is there a QRIS (choices), zones (validation), products
+    with django_assert_num_queries(4):
         response = client.post("/checkout/", data)
     assert response.context["summary"].delivery_total == 10000 * branches

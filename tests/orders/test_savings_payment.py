@@ -331,3 +331,27 @@ def test_branch_report_shows_what_members_spent_from_savings(
         "dan Rp\xa050.000 dibelanjakan dari tabungan (diserahkan ke induk)"
         in html.content.decode()
     )
+
+
+def test_kode_unik_is_only_for_the_transferred_rest(
+    nasabah, shopper, product, other_product, settings
+):
+    settings.PASAR_TRANSFER_UNIQUE_CODE = True
+    part = savings_order(
+        product, other_product, shopper, payment="transfer", savings=20000
+    )
+    part.refresh_from_db()
+    assert 1 <= part.unique_code <= 999
+    assert part.total == 65000 + part.unique_code
+    assert amount_due(part) == 45000 + part.unique_code
+    with pytest.raises(OrderError, match="melebihi total pesanan"):
+        savings_order(
+            product, other_product, shopper, payment="transfer", savings=65001
+        )
+    whole = savings_order(
+        product, other_product, shopper, payment="transfer", savings=65000
+    )
+    whole.refresh_from_db()
+    assert (whole.status, whole.payment_method) == (Order.Status.PAID, "tabungan")
+    assert (whole.total, whole.unique_code, amount_due(whole)) == (65000, 0, 0)
+    assert book(nasabah)[-1] == ("purchase", -65000, 15000, whole.code)

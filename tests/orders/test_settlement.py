@@ -1,5 +1,6 @@
 """Settlement: credits on completion, reversals on refunds, payouts, balances."""
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -167,6 +168,7 @@ def test_balances_shown_equal_credits_minus_payouts(
             "paid_on": "2026-11-27",
             "method": "tunai",
             "reference": "KW-07",
+            "key": str(uuid.uuid4()),
         },
     )
     assert response.status_code == 302
@@ -207,6 +209,7 @@ def test_payout_form_bad_input(koordinator, posdaya):
                 "amount": "100",
                 "paid_on": "2026-11-27",
                 "method": "tunai",
+                "key": str(uuid.uuid4()),
             },
             "melebihi saldo",
         ),

@@ -37,6 +37,7 @@ INDUK_ENTRIES = [
     "Setelmen POSDAYA",
     "Log audit",
     "Verifikasi pembayaran",
+    "QRIS induk",
     "Kategori produk",
     "Zona ongkir",
     "Harga sampah",

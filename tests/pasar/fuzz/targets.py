@@ -107,6 +107,7 @@ PUBLIC_URLS = {
     "orders:checkout": _p("/checkout/"),
     "orders:proof_upload": _p("/pesanan/{w.order.code}/bukti/"),
     "orders:order_detail": _p("/pesanan/{w.order.code}/"),
+    "banksampah:claim": _p("/tabungan/klaim/"),
 }
 
 DASHBOARD_URLS = {
@@ -140,6 +141,10 @@ DASHBOARD_URLS = {
     "orders_dashboard:payment_list": _p("/dasbor/pembayaran/"),
     "orders_dashboard:payment_approve": _p("/dasbor/pembayaran/{w.proof.pk}/setujui/"),
     "orders_dashboard:payment_reject": _p("/dasbor/pembayaran/{w.proof.pk}/tolak/"),
+    "orders_dashboard:induk_qris": _p("/dasbor/induk/qris/"),
+    "orders_dashboard:payment_qris_approve": _p(
+        "/dasbor/pembayaran/qris/{w.order.pk}/setujui/"
+    ),
     "orders_dashboard:suborder_list": _p("/dasbor/bahagia/pesanan/"),
     "orders_dashboard:suborder_transition": _p(
         "/dasbor/bahagia/pesanan/{w.suborder.pk}/ubah/"
@@ -167,6 +172,9 @@ DASHBOARD_URLS = {
     ),
     "banksampah_dashboard:member_update": _p(
         "/dasbor/bahagia/bank-sampah/nasabah/{w.member.pk}/ubah/"
+    ),
+    "banksampah_dashboard:member_claim_code": _p(
+        "/dasbor/bahagia/bank-sampah/nasabah/{w.member.pk}/kode-klaim/"
     ),
     "banksampah_dashboard:withdrawal_create": _p(
         "/dasbor/bahagia/bank-sampah/nasabah/{w.member.pk}/penarikan/baru/"
@@ -304,6 +312,7 @@ PUBLIC_TARGETS = [
     ),
     Target("orders:proof_upload", None, ("t",), files=("file",)),
     Target("orders:order_detail", None, ("t",), "get"),
+    Target("banksampah:claim", "shopper", ("code",)),
 ]
 
 DASHBOARD_TARGETS = [
@@ -335,26 +344,48 @@ DASHBOARD_TARGETS = [
         files=("images",),
     ),
     Target("catalog_dashboard:product_image_action", "pengelola", ("action",)),
-    Target("catalog_dashboard:product_stock", "pengelola", ("quantity", "reason")),
+    Target(
+        "catalog_dashboard:product_stock", "pengelola", ("quantity", "reason", "key")
+    ),
     # orders dashboard
     Target(
         "orders_dashboard:zone_create",
         "koordinator",
-        ("name", "fee", "for_local", "for_courier", "is_active"),
+        (
+            "name",
+            "fee",
+            "courier_first_kg_fee",
+            "courier_extra_kg_fee",
+            "for_local",
+            "for_courier",
+            "is_active",
+        ),
     ),
     Target(
         "orders_dashboard:zone_update",
         "koordinator",
-        ("name", "fee", "for_local", "for_courier", "is_active"),
+        (
+            "name",
+            "fee",
+            "courier_first_kg_fee",
+            "courier_extra_kg_fee",
+            "for_local",
+            "for_courier",
+            "is_active",
+        ),
     ),
     Target(
         "orders_dashboard:settlement_overview",
         "koordinator",
-        ("posdaya", "amount", "paid_on", "method", "reference", "note"),
+        ("posdaya", "amount", "paid_on", "method", "reference", "note", "key"),
     ),
     Target("orders_dashboard:payment_list", "koordinator", ("status", "page"), "get"),
     Target("orders_dashboard:payment_approve", "koordinator", ("note",)),
     Target("orders_dashboard:payment_reject", "koordinator", ("reason",)),
+    Target(
+        "orders_dashboard:induk_qris", "koordinator", ("payload",), files=("photo",)
+    ),
+    Target("orders_dashboard:payment_qris_approve", "koordinator", ("note",)),
     Target("orders_dashboard:suborder_list", "pengelola", ("status", "page"), "get"),
     Target(
         "orders_dashboard:suborder_transition",
@@ -384,8 +415,9 @@ DASHBOARD_TARGETS = [
     Target(
         "banksampah_dashboard:member_create",
         "petugas",
-        ("name", "whatsapp", "address", "rt", "rw", "is_active"),
+        ("name", "whatsapp", "address", "rt", "rw", "is_active", "key"),
     ),
+    Target("banksampah_dashboard:member_claim_code", "petugas", ()),
     Target(
         "banksampah_dashboard:member_update",
         "petugas",
@@ -406,17 +438,17 @@ DASHBOARD_TARGETS = [
     Target(
         "banksampah_dashboard:sale_create",
         "petugas",
-        ("buyer_name", "note", "lines-0-unit_price", *WEIGHING_LINES),
+        ("buyer_name", "note", "key", "lines-0-unit_price", *WEIGHING_LINES),
     ),
     Target(
         "banksampah_dashboard:production_use_create",
         "petugas",
-        ("category", "weight", "product", "note"),
+        ("category", "weight", "product", "note", "key"),
     ),
     Target(
         "banksampah_dashboard:adjustment_create",
         "petugas",
-        ("category", "weight", "reason"),
+        ("category", "weight", "reason", "key"),
     ),
     Target("banksampah_dashboard:report", "petugas", ("start", "end"), "get"),
     Target("banksampah_dashboard:report_csv", "petugas", ("start", "end"), "get"),

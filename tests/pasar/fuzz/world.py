@@ -140,6 +140,7 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
         "unit_price": ["2000", ""],
         "member": [member.pk],
         "key": [str(uuid.uuid4())],
+        "code": ["ABCD-EFGH", "abcdefgh"],
         "amount": ["1000", "5000", "999999999"],
         "method": ["tunai", "transfer", "bank"],
         "to_status": list(SubOrder.Status.values),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0009_shipping_by_weight'),
+        ('orders', '0011_one_time_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('banksampah', '0004_english_reverse_accessors'),
+        ('banksampah', '0005_one_time_keys_claim_codes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
