@@ -123,8 +123,8 @@ class CheckoutForm(forms.Form):
             del self.fields["savings_amount"]
             return
         self.fields["savings_amount"].help_text = _(
-            "Saldo tabungan Anda %(balance)s. Sisanya dibayar dengan transfer. "
-            "Pilih Bayar pakai tabungan sampah untuk membayar semuanya."
+            "Saldo tabungan Anda %(balance)s. Sisanya dibayar dengan transfer "
+            "atau QRIS. Pilih Bayar pakai tabungan sampah untuk membayar semuanya."
         ) % {"balance": format_rupiah(member.balance)}
 
     def savings_part(self) -> int:

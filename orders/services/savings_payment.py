@@ -73,7 +73,7 @@ def apply_savings(
         raise OrderError(
             _(
                 "Sisa pembayaran setelah dipotong tabungan tidak bisa dibayar di "
-                "tempat. Pilih transfer untuk sisanya."
+                "tempat. Pilih transfer atau QRIS untuk sisanya."
             )
         )
     try:

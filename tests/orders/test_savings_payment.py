@@ -155,7 +155,7 @@ def test_savings_amount_equal_to_total_pays_the_order(
             "bayar_di_tempat",
             10000,
             "Sisa pembayaran setelah dipotong tabungan tidak bisa dibayar di "
-            "tempat. Pilih transfer untuk sisanya.",
+            "tempat. Pilih transfer atau QRIS untuk sisanya.",
         ),
     ],
 )
@@ -355,3 +355,10 @@ def test_kode_unik_is_only_for_the_transferred_rest(
     assert (whole.status, whole.payment_method) == (Order.Status.PAID, "tabungan")
     assert (whole.total, whole.unique_code, amount_due(whole)) == (65000, 0, 0)
     assert book(nasabah)[-1] == ("purchase", -65000, 15000, whole.code)
+
+
+def test_the_rest_may_be_paid_by_qris(nasabah, shopper, product, other_product):
+    order = savings_order(product, other_product, shopper, payment="qris", savings=1)
+    order.refresh_from_db()
+    assert (order.status, order.payment_method) == ("menunggu_pembayaran", "qris")
+    assert (order.savings_amount, amount_due(order)) == (1, 64999)
