@@ -157,6 +157,11 @@ class Order(TimeStampedModel):
     note = models.CharField(_("catatan pembeli"), max_length=300, blank=True)
     expires_at = models.DateTimeField(_("batas pembayaran"), null=True, blank=True)
     paid_at = models.DateTimeField(_("dibayar pada"), null=True, blank=True)
+    # The part of the total paid from the nasabah's savings book and not given
+    # back yet; written only by orders.services.savings_payment.
+    savings_amount = models.PositiveIntegerField(
+        _("dibayar dari tabungan (Rp)"), default=0
+    )
 
     class Meta:
         verbose_name = _("pesanan")
@@ -178,6 +183,10 @@ class Order(TimeStampedModel):
                 condition=Q(unique_code__gt=0)
                 & Q(status__in=["menunggu_pembayaran", "menunggu_verifikasi"]),
                 name="order_unique_code_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(savings_amount__lte=F("total")),
+                name="order_savings_within_total",
             ),
         ]
         indexes = [

@@ -26,6 +26,7 @@ from .. import emails
 from ..models import DeliveryMethod, DeliveryZone, Order, OrderLine, SubOrder
 from ..payments import REGISTRY
 from ..shipping import delivery_fee_for, parcel_weight_grams
+from . import savings_payment
 from .errors import OrderError, OutOfStockError, PriceChangedError
 from .expiry import deadline_for
 from .state import record_placed, user_or_none
@@ -123,6 +124,7 @@ def place_order(
     expected_total: int | None = None,
     note: str = "",
     visitor: Visitor | None = None,
+    savings_amount: int = 0,
     now: datetime | None = None,
 ) -> PlacedOrder:
     """Place an order from cart quantities, reserving stock, all or nothing.
@@ -137,6 +139,8 @@ def place_order(
     `now` is the moment of placing (default: now), for the demo's history.
     With a `visitor` (the site's checkout), open unpaid orders are capped per
     WhatsApp number and per visitor; units per line are capped always.
+    `savings_amount` (or the SAVINGS method: all of it) is paid from the
+    customer's savings book in the same transaction (`savings_payment`).
     """
     existing = Order.objects.filter(checkout_token=checkout_token).first()
     if existing is not None:
@@ -180,6 +184,13 @@ def place_order(
                 note=note,
                 visitor=visitor,
                 now=now,
+            )
+            savings_payment.apply_savings(
+                order=order,
+                method=method,
+                customer=customer,
+                amount=savings_amount,
+                now=order.created_at,
             )
     except _DuplicateCheckout:
         return PlacedOrder(Order.objects.get(checkout_token=checkout_token), False)

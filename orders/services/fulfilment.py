@@ -12,7 +12,7 @@ from pasar.pagecache import invalidates_public_pages
 
 from .. import emails
 from ..models import Order, SubOrder
-from . import settlement
+from . import savings_payment, settlement
 from .errors import OrderError
 from .state import (
     lock_suborder,
@@ -140,3 +140,4 @@ def cancel_locked(
     )
     if was_paid:
         stock.reverse_sold(quantities=quantities)
+    savings_payment.return_savings_excess(order=order, by=by, reason=reason)

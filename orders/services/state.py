@@ -187,9 +187,11 @@ def sync_order(order: Order, *, by, now: datetime | None = None) -> None:
 
 
 def amount_due(order: Order) -> int:
-    """Return what the shopper pays: the active sub-orders, plus the kode unik.
+    """Return what the shopper pays: the active sub-orders, plus the kode unik,
+    less what her savings book paid.
 
     The kode unik is due while any part of the order is.
     """
     active = [s.total for s in order.suborders.all() if s.status != SS.CANCELLED]
-    return sum(active) + (order.unique_code if active else 0)
+    due = sum(active) + (order.unique_code if active else 0)
+    return max(due - order.savings_amount, 0)

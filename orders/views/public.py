@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import ListView
 
+from banksampah.selectors import member_for_user
 from catalog.models import Product
 from pasar.ratelimit import allow
 from pasar.views import ServiceActionView
@@ -216,12 +217,20 @@ class CheckoutView(View):
         if user.is_authenticated:
             initial["name"] = user.get_full_name() or user.get_username()
             initial["email"] = user.email
-        form = CheckoutForm(initial=initial, zones=active_zones())
+        form = CheckoutForm(
+            initial=initial,
+            zones=active_zones(),
+            savings_member=member_for_user(user),
+        )
         return self._render(request, form, summary, confirming=False)
 
     def post(self, request):
         cart = Cart(request.session)
-        form = CheckoutForm(request.POST, zones=active_zones())
+        form = CheckoutForm(
+            request.POST,
+            zones=active_zones(),
+            savings_member=member_for_user(request.user),
+        )
         if not form.is_valid():
             summary = summarize_cart(cart.quantities())
             if not summary:
@@ -264,6 +273,7 @@ class CheckoutView(View):
                 expected_total=data["expected_total"],
                 note=data["note"],
                 visitor=Visitor(order_ids=placed_here),
+                savings_amount=form.savings_part(),
             )
         except OrderError as error:
             messages.error(request, str(error))

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0008_variants'),
-        ('orders', '0011_one_time_keys'),
+        ('orders', '0012_order_savings_amount'),
     ]
 
     operations = [
