@@ -29,7 +29,10 @@ class CartLineForm(forms.Form):
     variant = forms.IntegerField(
         min_value=1,
         required=False,
-        error_messages={"invalid": _("Pilihan varian itu tidak ada untuk produk ini.")},
+        error_messages={
+            "invalid": _("Pilihan varian itu tidak ada untuk produk ini."),
+            "min_value": _("Pilihan varian itu tidak ada untuk produk ini."),
+        },
     )
     quantity = forms.IntegerField(
         label=_("Jumlah"),

@@ -121,6 +121,7 @@ def test_the_cart_is_keyed_by_product_and_variant(client, bag):
         ({}, "Pilih motif Tas Kopi terlebih dahulu."),
         ({"variant": "other"}, "Pilihan varian itu tidak ada untuk produk ini."),
         ({"variant": "abc"}, "Pilihan varian itu tidak ada untuk produk ini."),
+        ({"variant": "0"}, "Pilihan varian itu tidak ada untuk produk ini."),
         (
             {"variant": "polos", "quantity": 3},
             "Stok Tas Kopi (Polos) tinggal 2. Kurangi jumlahnya.",
