@@ -105,7 +105,11 @@ def seed() -> None:
     if Order.objects.exists():
         return
     products = list(
-        Product.objects.public().order_by("pk").values("pk", "posdaya_id", "price")
+        # Products without variants: the demo's history predates them.
+        Product.objects.public()
+        .filter(variants__isnull=True)
+        .order_by("pk")
+        .values("pk", "posdaya_id", "price")
     )
     if not products:
         return

@@ -25,6 +25,15 @@ from .shipping import MAX_ZONE_FEE
 
 class CartLineForm(forms.Form):
     product = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    # The chosen variant (radio buttons on the product page, hidden in the cart).
+    variant = forms.IntegerField(
+        min_value=1,
+        required=False,
+        error_messages={
+            "invalid": _("Pilihan varian itu tidak ada untuk produk ini."),
+            "min_value": _("Pilihan varian itu tidak ada untuk produk ini."),
+        },
+    )
     quantity = forms.IntegerField(
         label=_("Jumlah"),
         min_value=0,
@@ -41,6 +50,7 @@ class CartLineForm(forms.Form):
 
 class CartRemoveForm(forms.Form):
     product = forms.IntegerField(widget=forms.HiddenInput)
+    variant = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class CheckoutForm(forms.Form):

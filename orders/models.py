@@ -302,7 +302,17 @@ class OrderLine(models.Model):
         on_delete=models.PROTECT,
         related_name="order_lines",
     )
+    variant = models.ForeignKey(
+        "catalog.ProductVariant",
+        verbose_name=_("varian"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_lines",
+    )
     product_name = models.CharField(_("nama produk"), max_length=120)
+    # The variant's name as it was at checkout ("" for a product without).
+    variant_name = models.CharField(_("nama varian"), max_length=90, blank=True)
     unit_price = models.PositiveIntegerField(_("harga satuan (Rp)"))
     quantity = models.PositiveIntegerField(_("jumlah"))
     line_total = models.PositiveIntegerField(_("subtotal (Rp)"))
@@ -322,7 +332,13 @@ class OrderLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.product_name} × {self.quantity}"
+        return f"{self.display_name} × {self.quantity}"
+
+    @property
+    def display_name(self) -> str:
+        if self.variant_name:
+            return f"{self.product_name} ({self.variant_name})"
+        return self.product_name
 
 
 def private_storage():

@@ -18,6 +18,7 @@ from .state import (
     lock_suborder,
     set_suborder_status,
     sum_by_product,
+    sum_by_variant,
     sync_order,
     user_or_none,
 )
@@ -128,9 +129,11 @@ def cancel_locked(
         transitions=transitions,
         now=now,
     )
-    quantities = sum_by_product(suborder.lines.all())
+    lines = list(suborder.lines.all())
+    quantities = sum_by_product(lines)
     stock.release(
         quantities=quantities,
+        variants=sum_by_variant(lines),
         reason=f"{order.code}: {reason}",
         by=user_or_none(by),
         now=now,

@@ -131,6 +131,15 @@ def sum_by_product(lines) -> dict[int, int]:
     return dict(sorted(totals.items()))
 
 
+def sum_by_variant(lines) -> dict[int, int]:
+    """Return {variant id: units} of the order lines that name a variant."""
+    totals: dict[int, int] = defaultdict(int)
+    for line in lines:
+        if line.variant_id is not None:
+            totals[line.variant_id] += line.quantity
+    return dict(sorted(totals.items()))
+
+
 def sync_order(order: Order, *, by, now: datetime | None = None) -> None:
     """Derive the order's state from its sub-orders (order row already locked)."""
     suborders = list(order.suborders.order_by("pk"))
