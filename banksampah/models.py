@@ -313,6 +313,10 @@ class SavingsEntry(AppendOnlyModel):
     `amount` is signed (credit positive, debit negative); `balance_after` is the
     running balance. A reversal entry (kind REVERSAL, stored as "correction" and
     shown as "Koreksi") cancels a deposit or withdrawal entry it points to.
+    Paying an order from the book (bayar pakai tabungan) is a PURCHASE debit
+    ("purchase", shown as "Belanja") with the order's code; money coming back
+    from a cancelled or refunded order is a new PURCHASE_REFUND credit with
+    the same code, never an edit of the debit.
     Entries of one member are written under a lock on the member row, so their
     ids follow the order of the book.
     """
@@ -321,6 +325,8 @@ class SavingsEntry(AppendOnlyModel):
         DEPOSIT = "deposit", _("Setoran")
         WITHDRAWAL = "withdrawal", _("Penarikan")
         REVERSAL = "correction", _("Koreksi")
+        PURCHASE = "purchase", _("Belanja")
+        PURCHASE_REFUND = "refund", _("Pengembalian belanja")
 
     member = models.ForeignKey(
         Member,
@@ -357,6 +363,9 @@ class SavingsEntry(AppendOnlyModel):
         related_name="reversed_by",
     )
     reason = models.CharField(_("alasan"), max_length=255, blank=True)
+    # The order paid (or refunded) by a PURCHASE or PURCHASE_REFUND entry. A
+    # code, not a key: the bank sampah sits below the orders app.
+    order_code = models.CharField(_("kode pesanan"), max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("catatan tabungan")
@@ -370,9 +379,22 @@ class SavingsEntry(AppendOnlyModel):
             models.CheckConstraint(
                 condition=~Q(amount=0), name="savingsentry_amount_not_zero"
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="purchase", amount__lt=0) & ~Q(order_code="")
+                    | Q(kind="refund", amount__gt=0) & ~Q(order_code="")
+                    | ~Q(kind__in=["purchase", "refund"]) & Q(order_code="")
+                ),
+                name="savingsentry_order_code_for_shopping",
+            ),
         ]
         indexes = [
             models.Index(fields=["member", "id"], name="savings_member_id"),
+            models.Index(
+                fields=["order_code"],
+                name="savings_order_code",
+                condition=~Q(order_code=""),
+            ),
             models.Index(fields=["member", "created_at"], name="savings_member_time"),
         ]
 

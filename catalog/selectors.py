@@ -159,3 +159,12 @@ def stock_movements(product: Product, limit: int = 50) -> list[StockMovement]:
         .select_related("by")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+def variant_stock_movements(variant, limit: int = 50) -> list[StockMovement]:
+    """Return the latest stock movements of one variant, with who made them."""
+    return list(
+        StockMovement.objects.filter(variant=variant)
+        .select_related("by")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
+from banksampah.selectors import member_for_user
 from catalog import stock
 from catalog.models import Product
 from posdaya.models import Membership
@@ -104,7 +105,11 @@ def seed() -> None:
     if Order.objects.exists():
         return
     products = list(
-        Product.objects.public().order_by("pk").values("pk", "posdaya_id", "price")
+        # Products without variants: the demo's history predates them.
+        Product.objects.public()
+        .filter(variants__isnull=True)
+        .order_by("pk")
+        .values("pk", "posdaya_id", "price")
     )
     if not products:
         return
@@ -159,6 +164,33 @@ def seed() -> None:
                         shopper=shopper,
                         open_steps=open_steps,
                     )
+        _savings_order(products)
+
+
+def _savings_order(products) -> None:
+    """Nasabah-demo pays one craft of her POSDAYA from her savings book."""
+    user = get_user_model().objects.filter(username="nasabah-demo").first()
+    member = member_for_user(user) if user is not None else None
+    if member is None:
+        return
+    affordable = [
+        p
+        for p in products
+        if p["posdaya_id"] == member.posdaya_id and p["price"] <= member.balance
+    ]
+    if not affordable:
+        return
+    product = min(affordable, key=lambda p: (p["price"], p["pk"]))
+    _ensure_stock(product["pk"], 1)
+    services.place_order(
+        quantities={product["pk"]: 1},
+        customer=user,
+        name=member.name,
+        phone=member.whatsapp or "6281200000000",
+        delivery_method=DeliveryMethod.PICKUP,
+        payment_method="tabungan",
+        checkout_token=f"demo-savings-{member.account_number}",
+    )
 
 
 def _demo_order(

@@ -17,7 +17,7 @@ from .models import (
     SettlementEntry,
     SubOrder,
 )
-from .payments import REGISTRY, offered_payment_choices, payment_choices
+from .payments import REGISTRY, SAVINGS, offered_payment_choices, payment_choices
 from .qris import QrisError, decode_image
 from .selectors import active_zones
 from .shipping import MAX_ZONE_FEE
@@ -25,6 +25,15 @@ from .shipping import MAX_ZONE_FEE
 
 class CartLineForm(forms.Form):
     product = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    # The chosen variant (radio buttons on the product page, hidden in the cart).
+    variant = forms.IntegerField(
+        min_value=1,
+        required=False,
+        error_messages={
+            "invalid": _("Pilihan varian itu tidak ada untuk produk ini."),
+            "min_value": _("Pilihan varian itu tidak ada untuk produk ini."),
+        },
+    )
     quantity = forms.IntegerField(
         label=_("Jumlah"),
         min_value=0,
@@ -41,6 +50,7 @@ class CartLineForm(forms.Form):
 
 class CartRemoveForm(forms.Form):
     product = forms.IntegerField(widget=forms.HiddenInput)
+    variant = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class CheckoutForm(forms.Form):
@@ -75,6 +85,17 @@ class CheckoutForm(forms.Form):
         widget=forms.RadioSelect,
         initial="transfer",
     )
+    savings_amount = forms.IntegerField(
+        label=_("Potong dari tabungan sampah (Rp, tidak wajib)"),
+        required=False,
+        min_value=0,
+        max_value=100_000_000,
+        error_messages={
+            "invalid": _("Tulis jumlah Rupiah dengan angka, tanpa titik."),
+            "min_value": _("Jumlah dari tabungan tidak boleh negatif."),
+            "max_value": _("Jumlah dari tabungan terlalu besar."),
+        },
+    )
     note = forms.CharField(
         label=_("Catatan untuk penjual (tidak wajib)"), required=False, max_length=300
     )
@@ -85,11 +106,12 @@ class CheckoutForm(forms.Form):
         widget=forms.HiddenInput, required=False, min_value=0
     )
 
-    def __init__(self, *args, zones=None, **kwargs):
+    def __init__(self, *args, zones=None, savings_member=None, **kwargs):
         super().__init__(*args, **kwargs)
         # QRIS only once the induk's code is entered.
         self.fields["payment_method"].choices = offered_payment_choices()
         self.fields["zone"].queryset = zones if zones is not None else active_zones()
+        self._offer_savings(savings_member)
         self.fields["zone"].label_from_instance = self._zone_label
         for field in self.fields.values():
             widget = field.widget
@@ -99,6 +121,27 @@ class CheckoutForm(forms.Form):
                 widget.attrs.setdefault("class", "form-select")
             elif not isinstance(widget, forms.RadioSelect | forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-control")
+
+    def _offer_savings(self, member) -> None:
+        """Offer bayar pakai tabungan only to a nasabah with a linked book."""
+        if member is None:
+            self.fields["payment_method"].choices = [
+                (code, label)
+                for code, label in self.fields["payment_method"].choices
+                if not REGISTRY[code].needs_savings_book
+            ]
+            del self.fields["savings_amount"]
+            return
+        self.fields["savings_amount"].help_text = _(
+            "Saldo tabungan Anda %(balance)s. Sisanya dibayar dengan transfer "
+            "atau QRIS. Pilih Bayar pakai tabungan sampah untuk membayar semuanya."
+        ) % {"balance": format_rupiah(member.balance)}
+
+    def savings_part(self) -> int:
+        """Return the Rupiah to take from the book besides the chosen method."""
+        if self.cleaned_data.get("payment_method") == SAVINGS.code:
+            return 0
+        return self.cleaned_data.get("savings_amount") or 0
 
     @staticmethod
     def _zone_label(zone):

@@ -157,6 +157,11 @@ class Order(TimeStampedModel):
     note = models.CharField(_("catatan pembeli"), max_length=300, blank=True)
     expires_at = models.DateTimeField(_("batas pembayaran"), null=True, blank=True)
     paid_at = models.DateTimeField(_("dibayar pada"), null=True, blank=True)
+    # The part of the total paid from the nasabah's savings book and not given
+    # back yet; written only by orders.services.savings_payment.
+    savings_amount = models.PositiveIntegerField(
+        _("dibayar dari tabungan (Rp)"), default=0
+    )
 
     class Meta:
         verbose_name = _("pesanan")
@@ -178,6 +183,10 @@ class Order(TimeStampedModel):
                 condition=Q(unique_code__gt=0)
                 & Q(status__in=["menunggu_pembayaran", "menunggu_verifikasi"]),
                 name="order_unique_code_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(savings_amount__lte=F("total")),
+                name="order_savings_within_total",
             ),
         ]
         indexes = [
@@ -293,7 +302,17 @@ class OrderLine(models.Model):
         on_delete=models.PROTECT,
         related_name="order_lines",
     )
+    variant = models.ForeignKey(
+        "catalog.ProductVariant",
+        verbose_name=_("varian"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_lines",
+    )
     product_name = models.CharField(_("nama produk"), max_length=120)
+    # The variant's name as it was at checkout ("" for a product without).
+    variant_name = models.CharField(_("nama varian"), max_length=90, blank=True)
     unit_price = models.PositiveIntegerField(_("harga satuan (Rp)"))
     quantity = models.PositiveIntegerField(_("jumlah"))
     line_total = models.PositiveIntegerField(_("subtotal (Rp)"))
@@ -313,7 +332,13 @@ class OrderLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.product_name} × {self.quantity}"
+        return f"{self.display_name} × {self.quantity}"
+
+    @property
+    def display_name(self) -> str:
+        if self.variant_name:
+            return f"{self.product_name} ({self.variant_name})"
+        return self.product_name
 
 
 def private_storage():

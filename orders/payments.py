@@ -31,6 +31,8 @@ class PaymentMethod:
     # The order page, invoice and email show a QRIS with the amount due.
     shows_qris: bool = False
     delivery_methods: tuple[str, ...] = tuple(DeliveryMethod.values)
+    # Only a signed-in nasabah whose account is linked to her savings book.
+    needs_savings_book: bool = False
 
     def supports(self, delivery_method: str) -> bool:
         return delivery_method in self.delivery_methods
@@ -78,8 +80,19 @@ CASH_ON_HANDOVER = PaymentMethod(
     delivery_methods=(DeliveryMethod.PICKUP, DeliveryMethod.LOCAL),
 )
 
+# Paid at checkout from the nasabah's waste savings (orders.services.
+# savings_payment); part of an order may be paid so, the rest by transfer.
+SAVINGS = PaymentMethod(
+    code="tabungan",
+    label=_("Bayar pakai tabungan sampah"),
+    description=_("Total pesanan dipotong langsung dari saldo buku tabungan Anda."),
+    expires=False,
+    needs_proof=False,
+    needs_savings_book=True,
+)
+
 REGISTRY: dict[str, PaymentMethod] = {
-    method.code: method for method in (BANK_TRANSFER, QRIS, CASH_ON_HANDOVER)
+    method.code: method for method in (BANK_TRANSFER, QRIS, CASH_ON_HANDOVER, SAVINGS)
 }
 
 

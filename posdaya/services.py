@@ -18,7 +18,16 @@ from pasar.siteurl import absolute_url
 from .models import Membership, Posdaya
 from .permissions import policy
 
-PROFILE_FIELDS = ("name", "rw", "address", "profile", "whatsapp", "weighing_days")
+PROFILE_FIELDS = (
+    "name",
+    "rw",
+    "address",
+    "profile",
+    "whatsapp",
+    "weighing_days",
+    "weighing_hours",
+    "weighing_place",
+)
 
 
 class RoleError(DomainError):

@@ -10,6 +10,7 @@ are the operations that call it:
 - `deposits`: a deposit, weighed, priced, credited and added to stock;
 - `withdrawals`: a withdrawal from the book;
 - `reversals`: a linked correction that cancels a deposit or a withdrawal;
+- `shopping`: an order paid from the book (bayar pakai tabungan), its refunds;
 - `sales`, `waste_stock`: waste out to a pengepul, to production, adjustments;
 - `prices`, `categories`: the koordinator's price list and waste categories.
 
@@ -30,6 +31,7 @@ from .members import register_member, update_member
 from .prices import price_lines, set_waste_price, value_lines
 from .reversals import reverse_deposit, reverse_entry, reverse_withdrawal
 from .sales import SaleLine, record_sale
+from .shopping import pay_order_from_savings, refund_order_to_savings
 from .validation import (
     MAX_AMOUNT,
     MAX_LINE_WEIGHT,
@@ -59,12 +61,14 @@ __all__ = [
     "claim_member",
     "issue_claim_code",
     "missing_default_waste_categories",
+    "pay_order_from_savings",
     "price_lines",
     "record_deposit",
     "record_deposits",
     "record_production_use",
     "record_sale",
     "record_withdrawal",
+    "refund_order_to_savings",
     "register_member",
     "repair_member_balance",
     "repair_waste_stock",

@@ -1,14 +1,17 @@
-"""The member's own savings book at /tabungan/, and claiming it with a code."""
+"""Public pages of the bank sampah: today's prices, a member's own book at
+/tabungan/, and claiming it with a code."""
 
 from allauth.core.internal import ratelimit
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from pasar.views import ServiceFormView
+from posdaya.selectors import active_posdaya
 
 from .. import selectors, services
 from ..forms import ClaimForm
@@ -20,12 +23,31 @@ from ..forms import ClaimForm
 CLAIM_RATE_LIMITS = {"claim": "5/15m/user,20/h/ip"}
 
 
+class WastePriceBoardView(TemplateView):
+    """/harga-sampah/: today's buying prices and every POSDAYA's weighing days.
+
+    Not page-cached: a price dated today takes effect at midnight without any
+    write that could retire a cached copy, and the page is three small queries.
+    """
+
+    template_name = "banksampah/price_board.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["today"] = today
+        context["prices"] = selectors.priced_categories(on_date=today)
+        context["posdaya_list"] = active_posdaya().order_by("name")
+        return context
+
+
 class PassbookView(LoginRequiredMixin, TemplateView):
     """Balance and entries of the signed-in member; a friendly page otherwise."""
 
     template_name = "banksampah/passbook.html"
     page_size = 25
     newest_first = True
+    show_waste = True
 
     def get_template_names(self):
         if self.member is None:
@@ -42,6 +64,8 @@ class PassbookView(LoginRequiredMixin, TemplateView):
                 if self.newest_first
                 else selectors.passbook(self.member)
             )
+            if self.show_waste:
+                context["waste"] = selectors.member_waste(self.member)
             context["page_obj"] = Paginator(entries, self.page_size).get_page(
                 self.request.GET.get("page")
             )
@@ -56,6 +80,7 @@ class PassbookPrintView(PassbookView):
     template_name = "banksampah/passbook_print.html"
     page_size = 100
     newest_first = False
+    show_waste = False
 
 
 class ClaimView(LoginRequiredMixin, ServiceFormView):

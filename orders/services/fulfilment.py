@@ -12,12 +12,13 @@ from pasar.pagecache import invalidates_public_pages
 
 from .. import emails
 from ..models import Order, SubOrder
-from . import settlement
+from . import savings_payment, settlement
 from .errors import OrderError
 from .state import (
     lock_suborder,
     set_suborder_status,
     sum_by_product,
+    sum_by_variant,
     sync_order,
     user_or_none,
 )
@@ -128,12 +129,15 @@ def cancel_locked(
         transitions=transitions,
         now=now,
     )
-    quantities = sum_by_product(suborder.lines.all())
+    lines = list(suborder.lines.all())
+    quantities = sum_by_product(lines)
     stock.release(
         quantities=quantities,
+        variants=sum_by_variant(lines),
         reason=f"{order.code}: {reason}",
         by=user_or_none(by),
         now=now,
     )
     if was_paid:
         stock.reverse_sold(quantities=quantities)
+    savings_payment.return_savings_excess(order=order, by=by, reason=reason)

@@ -14,11 +14,18 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import ListView
 
+from banksampah.selectors import member_for_user
 from catalog.models import Product
 from pasar.ratelimit import allow
 from pasar.views import ServiceActionView
 
-from ..cart import Cart, CartError, add_to_cart, set_cart_quantity
+from ..cart import (
+    Cart,
+    CartError,
+    add_to_cart,
+    resolve_variant,
+    set_cart_quantity,
+)
 from ..forms import CartLineForm, CartRemoveForm, CheckoutForm, PaymentProofForm
 from ..models import Order
 from ..payments import get_payment_method
@@ -94,6 +101,9 @@ class CartAddView(View):
     def post(self, request):
         form = CartLineForm(request.POST)
         if not form.is_valid():
+            if "variant" in form.errors:
+                message = form.errors["variant"][0]
+                return self.reply(request, False, message, back=True)
             return self.reply(request, False, _("Jumlah tidak valid."), back=True)
         product = (
             Product.objects.public().filter(pk=form.cleaned_data["product"]).first()
@@ -101,14 +111,19 @@ class CartAddView(View):
         if product is None:
             return self.reply(request, False, _("Produk ini tidak lagi dijual."))
         try:
+            variant = resolve_variant(
+                product=product, variant_id=form.cleaned_data["variant"]
+            )
             add_to_cart(
                 cart=Cart(request.session),
                 product=product,
+                variant=variant,
                 quantity=form.cleaned_data["quantity"],
             )
         except CartError as error:
             return self.reply(request, False, str(error), back=True)
-        message = _("%(product)s masuk keranjang.") % {"product": product.name}
+        name = product.name if variant is None else f"{product.name} ({variant.name})"
+        message = _("%(product)s masuk keranjang.") % {"product": name}
         return self.reply(request, True, message, back=True)
 
     @staticmethod
@@ -145,12 +160,17 @@ class CartUpdateView(CartActionView):
     def perform(self, form):
         cart = Cart(self.request.session)
         product_id = form.cleaned_data["product"]
+        variant_id = form.cleaned_data["variant"]
         product = Product.objects.public().filter(pk=product_id).first()
         if product is None:  # no longer sold: the cart page says so itself
-            cart.remove(product_id)
+            cart.remove(product_id, variant_id)
             return None
+        variant = resolve_variant(product=product, variant_id=variant_id)
         return set_cart_quantity(
-            cart=cart, product=product, quantity=form.cleaned_data["quantity"]
+            cart=cart,
+            product=product,
+            variant=variant,
+            quantity=form.cleaned_data["quantity"],
         )
 
     def form_invalid(self, form):
@@ -162,7 +182,9 @@ class CartRemoveView(CartActionView):
     form_class = CartRemoveForm
 
     def perform(self, form):
-        Cart(self.request.session).remove(form.cleaned_data["product"])
+        Cart(self.request.session).remove(
+            form.cleaned_data["product"], form.cleaned_data["variant"]
+        )
 
     def get_success_message(self, result) -> str:
         # Information, not success: shown as such on the cart page.
@@ -195,12 +217,20 @@ class CheckoutView(View):
         if user.is_authenticated:
             initial["name"] = user.get_full_name() or user.get_username()
             initial["email"] = user.email
-        form = CheckoutForm(initial=initial, zones=active_zones())
+        form = CheckoutForm(
+            initial=initial,
+            zones=active_zones(),
+            savings_member=member_for_user(user),
+        )
         return self._render(request, form, summary, confirming=False)
 
     def post(self, request):
         cart = Cart(request.session)
-        form = CheckoutForm(request.POST, zones=active_zones())
+        form = CheckoutForm(
+            request.POST,
+            zones=active_zones(),
+            savings_member=member_for_user(request.user),
+        )
         if not form.is_valid():
             summary = summarize_cart(cart.quantities())
             if not summary:
@@ -243,6 +273,7 @@ class CheckoutView(View):
                 expected_total=data["expected_total"],
                 note=data["note"],
                 visitor=Visitor(order_ids=placed_here),
+                savings_amount=form.savings_part(),
             )
         except OrderError as error:
             messages.error(request, str(error))

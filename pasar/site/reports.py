@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import CharField, Count, Exists, OuterRef, Sum, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from banksampah.models import (
     PengepulSale,
     SavingsEntry,
 )
-from catalog.models import Product
+from catalog.models import Product, ProductVariant
 from orders.models import Order, OrderLine, SubOrder
 from orders.payments import REGISTRY as PAYMENT_METHODS
 from pasar.dates import day_bounds, this_week, weeks_between
@@ -203,9 +203,9 @@ def top_products(*, start, end, posdaya=None, limit: int = 10) -> list[dict]:
     """Return the best-selling products by units, then Rupiah."""
     return list(
         paid_lines(start=start, end=end, posdaya=posdaya)
-        .values("product_id", "product_name", "suborder__posdaya__name")
+        .values("product_id", "product_name", "variant_name", "suborder__posdaya__name")
         .annotate(quantity=Sum("quantity"), amount=Sum("line_total"))
-        .order_by("-quantity", "-amount", "product_name")[:limit]
+        .order_by("-quantity", "-amount", "product_name", "variant_name")[:limit]
     )
 
 
@@ -340,13 +340,19 @@ def category_sheet(rows) -> Sheet:
     )
 
 
+def _line_name(row) -> str:
+    if row.get("variant_name"):
+        return f"{row['product_name']} ({row['variant_name']})"
+    return row["product_name"]
+
+
 def top_products_sheet(rows) -> Sheet:
     return Sheet(
         _("Produk terlaris"),
         [_("Produk"), _("POSDAYA"), _("Jumlah terjual"), _("Rupiah")],
         [
             [
-                r["product_name"],
+                _line_name(r),
                 r["suborder__posdaya__name"],
                 r["quantity"],
                 r["amount"],
@@ -401,10 +407,54 @@ def pivot_waste(rows: list[dict]) -> dict:
 LOW_STOCK = 2
 
 
-def low_stock_products(posdaya: Posdaya, *, threshold: int = LOW_STOCK, limit=10):
-    """Return the POSDAYA's published products with `threshold` units or fewer."""
-    return list(
+@dataclass(frozen=True)
+class LowStock:
+    """A product, or one variant of a product with variants, running out."""
+
+    product_name: str
+    slug: str
+    stock: int
+    variant_name: str = ""
+
+    @property
+    def name(self) -> str:
+        if self.variant_name:
+            return f"{self.product_name} ({self.variant_name})"
+        return self.product_name
+
+
+def low_stock_products(
+    posdaya: Posdaya, *, threshold: int = LOW_STOCK, limit=10
+) -> list[LowStock]:
+    """Return the POSDAYA's published products with `threshold` units or fewer;
+    for a product with variants, each variant that low instead (one query).
+    """
+    blank = Value("", output_field=CharField())
+    plain = (
         Product.objects.filter(
             posdaya=posdaya, status=Product.Status.PUBLISHED, stock__lte=threshold
-        ).order_by("stock", "name")[:limit]
+        )
+        .filter(has_variants=False)
+        .annotate(option1=blank, option2=blank)
+        .values_list("name", "slug", "stock", "option1", "option2")
+        .order_by()
     )
+    variants = (
+        ProductVariant.objects.order_by()
+        .filter(
+            product__posdaya=posdaya,
+            product__status=Product.Status.PUBLISHED,
+            stock__lte=threshold,
+        )
+        .values_list("product__name", "product__slug", "stock", "option1", "option2")
+    )
+    rows = plain.union(variants, all=True).order_by("stock", "name", "option1")
+    return [
+        LowStock(
+            name,
+            slug,
+            stock,
+            " / ".join(value for value in (option1, option2) if value),
+        )
+        for name, slug, stock, option1, option2 in rows[:limit]
+    ]

@@ -16,7 +16,13 @@ class StaticSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        names = ["home", "catalog:product_list", "posdaya:list", "about"]
+        names = [
+            "home",
+            "catalog:product_list",
+            "posdaya:list",
+            "banksampah:price_board",
+            "about",
+        ]
         urls = []
         for name in names:
             try:

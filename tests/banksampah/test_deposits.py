@@ -173,8 +173,8 @@ def test_passbook_page_query_count(django_assert_num_queries, shopper, member, p
     client = client_for(shopper)
     client.get("/tabungan/")
     # session, user, roles (the header's dashboard link), member (+posdaya),
-    # count, page of entries
-    with django_assert_num_queries(6):
+    # her waste (lines, pool, categories), count, page of entries
+    with django_assert_num_queries(9):
         response = client.get("/tabungan/?page=2")
     assert response.status_code == 200
 

@@ -17,6 +17,7 @@ def test_order_payment_method_choices_are_the_registry():
         ("transfer", "Transfer bank ke rekening POSDAYA Induk"),
         ("qris", "QRIS (e-wallet atau m-banking)"),
         ("bayar_di_tempat", "Bayar di tempat (tunai)"),
+        ("tabungan", "Bayar pakai tabungan sampah"),
     ]
 
 

@@ -160,3 +160,14 @@ def test_reviews_of_completed_orders_and_the_stored_ratings(seeded):
     assert Product.objects.filter(rating_count__gt=0).count() == (
         reviews.values("product").distinct().count()
     )
+
+
+def test_demo_nasabah_paid_a_craft_with_her_savings(seeded, django_user_model):
+    user = django_user_model.objects.get(username="nasabah-demo")
+    order = Order.objects.get(customer=user, payment_method="tabungan")
+    assert order.status == Order.Status.PAID
+    assert order.savings_amount == order.total
+    debit = user.member.entries.get(kind="purchase")
+    assert (debit.amount, debit.order_code) == (-order.total, order.code)
+    body = client_for(user).get("/tabungan/").content.decode()
+    assert f'<a href="/pesanan/{order.code}/">' in body

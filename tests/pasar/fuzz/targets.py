@@ -309,6 +309,21 @@ PUBLIC_TARGETS = [
             "confirm",
         ),
     ),
+    # A nasabah with a linked book also gets bayar pakai tabungan.
+    Target(
+        "orders:checkout",
+        "nasabah",
+        (
+            "name",
+            "phone",
+            "delivery_method",
+            "payment_method",
+            "savings_amount",
+            "checkout_token",
+            "expected_total",
+            "confirm",
+        ),
+    ),
     Target("orders:proof_upload", None, ("t",), files=("file",)),
     Target("orders:order_detail", None, ("t",), "get"),
     Target("orders:order_lookup", None, ("code", "phone", "channel")),

@@ -76,7 +76,9 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
     waste = WasteCategoryFactory(name="Kardus", slug="kardus")
     WastePriceFactory(category=waste, buy_price=1500, sell_price=2000)
     zone = DeliveryZoneFactory(name="Babelan", fee=10000)
-    member = MemberFactory(posdaya=posdaya, name="Ibu Siti")
+    # Ibu Siti's account is linked to her book: she may pay with savings.
+    nasabah = UserFactory(username="nasabah")
+    member = MemberFactory(posdaya=posdaya, name="Ibu Siti", user=nasabah)
     deposit = record_deposit(
         member=member,
         lines=[WeighedLine(category=waste, weight=Decimal("20"))],
@@ -123,6 +125,7 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
         "petugas": petugas,
         "koordinator": koordinator,
         "shopper": shopper,
+        "nasabah": nasabah,
     }
     world = World(
         posdaya=posdaya,
@@ -165,7 +168,8 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
         "posdaya": [posdaya.pk, posdaya.slug, other_posdaya.pk],
         "active": ["1", "0"],
         "delivery_method": list(DeliveryMethod.values),
-        "payment_method": ["transfer", "bayar_di_tempat"],
+        "payment_method": ["transfer", "bayar_di_tempat", "tabungan"],
+        "savings_amount": ["0", "1000", "25000", "999999999", "-1"],
         "zone": [zone.pk],
         "checkout_token": [secrets.token_urlsafe(24)],
         "confirm": ["1"],

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('banksampah', '0005_one_time_keys_claim_codes'),
+        ('banksampah', '0006_savings_shopping'),
     ]
 
     operations = [
