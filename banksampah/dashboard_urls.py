@@ -63,6 +63,11 @@ urlpatterns = [
         name="member_update",
     ),
     path(
+        P + "nasabah/<int:pk>/kode-klaim/",
+        views.MemberClaimCodeView.as_view(),
+        name="member_claim_code",
+    ),
+    path(
         P + "nasabah/<int:pk>/cetak/",
         views.MemberPassbookPrintView.as_view(),
         name="member_passbook_print",

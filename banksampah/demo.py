@@ -27,6 +27,8 @@ from .services import (
     DepositInput,
     SaleLine,
     WeighedLine,
+    claim_member,
+    issue_claim_code,
     record_deposits,
     record_production_use,
     record_sale,
@@ -186,10 +188,14 @@ def seed_posdaya(posdaya, index, categories, today, petugas, member_user):
                 rt=f"{rng.randint(1, 9):02d}",
                 rw=posdaya.rw,
                 joined_on=joined,
-                user=member_user if n == 0 else None,
                 at=_at(joined, 9),
             )
         )
+    if member_user is not None:
+        # Linked the way a real member links her book: the petugas issues a
+        # claim code, the member enters it once signed in.
+        issued = issue_claim_code(member=members[0], by=petugas)
+        claim_member(user=member_user, code=issued.code)
     monday = today - dt.timedelta(days=today.weekday())
     for week in range(8, 0, -1):
         saturday = monday - dt.timedelta(days=2 + 7 * (week - 1))

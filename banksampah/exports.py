@@ -18,6 +18,7 @@ def report_sheets(*, posdaya, report: BranchReport) -> list[Sheet]:
             [_("Sampai"), report.end],
             [_("Rupiah dikreditkan ke nasabah"), report.credited],
             [_("Rupiah ditarik nasabah"), report.withdrawn],
+            [_("Belanja nasabah dari tabungan (Rp)"), report.shopped],
             [_("Penjualan ke pengepul (Rp)"), report.sold],
             [_("Berat dijual ke pengepul"), report.sold_weight],
             [_("Jumlah setoran"), report.deposit_count],

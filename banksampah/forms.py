@@ -1,12 +1,10 @@
 """Input shapes and messages of the bank sampah pages."""
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pasar.forms import PhoneField
+from pasar.forms import DateField, OneTimeKeyField, OneTimeKeyFormMixin, PhoneField
 from pasar.money import format_kg
 
 from .models import Member, ProductionUse, WasteCategory, Withdrawal
@@ -97,48 +95,50 @@ class WasteCategoryChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.get_unit_display()})"
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(OneTimeKeyFormMixin, forms.ModelForm):
+    """A member's details. No account field: the member links her own account
+    with the claim code (a look-up by name or email is what a stranger games).
+    """
+
     whatsapp = PhoneField(required=False)
-    user = forms.CharField(
-        label=_("Akun untuk membaca buku tabungan"),
-        required=False,
-        max_length=150,
-        help_text=_(
-            "Nama pengguna atau email akun Pasar Bahagia milik nasabah (boleh "
-            "kosong). Dengan akun ini nasabah dapat melihat tabungannya di /tabungan/."
-        ),
-    )
+    key = OneTimeKeyField()
 
     class Meta:
         model = Member
-        fields = ["name", "whatsapp", "address", "rt", "rw", "is_active"]
+        fields = [
+            "name",
+            "whatsapp",
+            "whatsapp_receipts",
+            "address",
+            "rt",
+            "rw",
+            "is_active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["autofocus"] = True
         if self.instance.pk is None:
             del self.fields["is_active"]
-        elif self.instance.user_id:
-            self.initial["user"] = self.instance.user.get_username()
+        else:
+            # Changing details writes no new row: no key needed.
+            del self.fields["key"]
 
-    def clean_user(self):
-        value = self.cleaned_data["user"].strip()
-        if not value:
-            return None
-        User = get_user_model()
-        user = (
-            User.objects.filter(username__iexact=value).first()
-            or User.objects.filter(email__iexact=value).first()
-        )
-        if user is None:
-            raise ValidationError(
-                _("Akun %(account)s tidak ditemukan. Minta nasabah mendaftar dulu.")
-                % {"account": value}
-            )
-        taken = Member.objects.filter(user=user).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise ValidationError(_("Akun ini sudah terhubung ke buku tabungan lain."))
-        return user
+
+class ClaimForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kode klaim"),
+        max_length=20,
+        help_text=_("8 huruf dan angka pada kertas dari petugas, mis. ABCD-EFGH."),
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
+    )
 
 
 class MemberSearchForm(forms.Form):
@@ -221,9 +221,10 @@ class ReversalForm(forms.Form):
     )
 
 
-class SaleForm(forms.Form):
+class SaleForm(OneTimeKeyFormMixin, forms.Form):
     buyer_name = forms.CharField(label=_("Nama pengepul"), max_length=120)
     note = forms.CharField(label=_("Catatan"), max_length=255, required=False)
+    key = OneTimeKeyField()
 
 
 class SaleLineForm(forms.Form):
@@ -263,7 +264,7 @@ SaleLineFormSet = forms.formset_factory(
 )
 
 
-class ProductionUseForm(forms.Form):
+class ProductionUseForm(OneTimeKeyFormMixin, forms.Form):
     category = WasteCategoryChoiceField()
     weight = WeightField()
     product = forms.ModelChoiceField(
@@ -273,6 +274,7 @@ class ProductionUseForm(forms.Form):
         error_messages={"invalid_choice": _("Produk tidak dikenal.")},
     )
     note = forms.CharField(label=_("Catatan"), max_length=255, required=False)
+    key = OneTimeKeyField()
 
     def __init__(self, *args, posdaya, **kwargs):
         super().__init__(*args, **kwargs)
@@ -284,24 +286,21 @@ class ProductionUseForm(forms.Form):
         )
 
 
-class AdjustmentForm(forms.Form):
+class AdjustmentForm(OneTimeKeyFormMixin, forms.Form):
     category = WasteCategoryChoiceField()
     weight = WeightField(
         allow_negative=True,
         help_text=_("Positif menambah stok, negatif mengurangi (mis. -1,5)."),
     )
     reason = forms.CharField(label=_("Alasan"), max_length=255)
+    key = OneTimeKeyField()
 
 
 class WastePriceForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("Jenis sampah"), queryset=WasteCategory.objects.all()
     )
-    valid_from = forms.DateField(
-        label=_("Berlaku mulai"),
-        initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    valid_from = DateField(label=_("Berlaku mulai"), initial=timezone.localdate)
     buy_price = RupiahField(label=_("Harga beli (Rp per satuan)"))
     sell_price = RupiahField(label=_("Harga jual (Rp per satuan)"))
 

@@ -110,6 +110,11 @@ class Member(TimeStampedModel):
 
     `balance` is a cache of the sum of the member's savings entries, written
     only by the services under a lock on this row; `recompute_balances` checks it.
+    `user` is the account that reads the book at /tabungan/; it is linked only
+    by the member entering the one-time claim code the petugas handed over
+    (`claim_code_hash`, a keyed hash of it, until `claim_code_expires_at`).
+    `idempotency_key` comes from the registration form, so a double submit
+    opens one book.
     """
 
     posdaya = models.ForeignKey(
@@ -122,6 +127,11 @@ class Member(TimeStampedModel):
     sequence = models.PositiveIntegerField(_("urutan"))
     name = models.CharField(_("nama"), max_length=120)
     whatsapp = models.CharField(_("nomor WhatsApp"), max_length=16, blank=True)
+    whatsapp_receipts = models.BooleanField(
+        _("kirim struk lewat WhatsApp"),
+        default=False,
+        help_text=_("Nasabah setuju menerima struk setoran dan penarikan di WhatsApp."),
+    )
     address = models.CharField(_("alamat"), max_length=255, blank=True)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
@@ -136,6 +146,15 @@ class Member(TimeStampedModel):
         related_name="member",
     )
     balance = models.BigIntegerField(_("saldo (Rp)"), default=0, editable=False)
+    claim_code_hash = models.CharField(
+        _("kode klaim (hash)"), max_length=64, blank=True, editable=False
+    )
+    claim_code_expires_at = models.DateTimeField(
+        _("kode klaim berlaku sampai"), null=True, blank=True, editable=False
+    )
+    idempotency_key = models.UUIDField(
+        _("kunci konfirmasi"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("nasabah")
@@ -147,6 +166,11 @@ class Member(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(balance__gte=0), name="member_balance_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["claim_code_hash"],
+                condition=~Q(claim_code_hash=""),
+                name="member_unique_claim_code",
             ),
         ]
         indexes = [models.Index(fields=["posdaya", "name"])]
@@ -289,6 +313,10 @@ class SavingsEntry(AppendOnlyModel):
     `amount` is signed (credit positive, debit negative); `balance_after` is the
     running balance. A reversal entry (kind REVERSAL, stored as "correction" and
     shown as "Koreksi") cancels a deposit or withdrawal entry it points to.
+    Paying an order from the book (bayar pakai tabungan) is a PURCHASE debit
+    ("purchase", shown as "Belanja") with the order's code; money coming back
+    from a cancelled or refunded order is a new PURCHASE_REFUND credit with
+    the same code, never an edit of the debit.
     Entries of one member are written under a lock on the member row, so their
     ids follow the order of the book.
     """
@@ -297,6 +325,8 @@ class SavingsEntry(AppendOnlyModel):
         DEPOSIT = "deposit", _("Setoran")
         WITHDRAWAL = "withdrawal", _("Penarikan")
         REVERSAL = "correction", _("Koreksi")
+        PURCHASE = "purchase", _("Belanja")
+        PURCHASE_REFUND = "refund", _("Pengembalian belanja")
 
     member = models.ForeignKey(
         Member,
@@ -333,6 +363,9 @@ class SavingsEntry(AppendOnlyModel):
         related_name="reversed_by",
     )
     reason = models.CharField(_("alasan"), max_length=255, blank=True)
+    # The order paid (or refunded) by a PURCHASE or PURCHASE_REFUND entry. A
+    # code, not a key: the bank sampah sits below the orders app.
+    order_code = models.CharField(_("kode pesanan"), max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("catatan tabungan")
@@ -346,9 +379,22 @@ class SavingsEntry(AppendOnlyModel):
             models.CheckConstraint(
                 condition=~Q(amount=0), name="savingsentry_amount_not_zero"
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="purchase", amount__lt=0) & ~Q(order_code="")
+                    | Q(kind="refund", amount__gt=0) & ~Q(order_code="")
+                    | ~Q(kind__in=["purchase", "refund"]) & Q(order_code="")
+                ),
+                name="savingsentry_order_code_for_shopping",
+            ),
         ]
         indexes = [
             models.Index(fields=["member", "id"], name="savings_member_id"),
+            models.Index(
+                fields=["order_code"],
+                name="savings_order_code",
+                condition=~Q(order_code=""),
+            ),
             models.Index(fields=["member", "created_at"], name="savings_member_time"),
         ]
 
@@ -404,6 +450,9 @@ class PengepulSale(TimeStampedModel):
         related_name="pengepul_sales",
     )
     buyer_name = models.CharField(_("nama pengepul"), max_length=120)
+    idempotency_key = models.UUIDField(
+        _("kunci konfirmasi"), null=True, blank=True, unique=True, editable=False
+    )
     sold_on = models.DateField(_("tanggal"))
     total_amount = models.PositiveBigIntegerField(_("jumlah (Rp)"))
     note = models.CharField(_("catatan"), max_length=255, blank=True)
@@ -467,6 +516,9 @@ class ProductionUse(TimeStampedModel):
     used_on = models.DateField(_("tanggal"))
     note = models.CharField(_("catatan"), max_length=255, blank=True)
     by = recorded_by(_("petugas"))
+    idempotency_key = models.UUIDField(
+        _("kunci konfirmasi"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("pemakaian untuk produksi")
@@ -538,6 +590,10 @@ class WasteStockMovement(AppendOnlyModel):
         related_name="+",
     )
     reason = models.CharField(_("alasan"), max_length=255, blank=True)
+    # Set on adjustments, from their form (a double submit moves stock once).
+    idempotency_key = models.UUIDField(
+        _("kunci konfirmasi"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("mutasi stok sampah")

@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from pasar.dates import day_bounds
 from pasar.money import KG_QUANTUM
 
 from .models import (
@@ -97,6 +98,121 @@ def passbook_recent_first(member: Member) -> QuerySet[SavingsEntry]:
     return SavingsEntry.objects.filter(member=member).order_by("-id")
 
 
+@dataclass
+class MemberWasteRow:
+    """What one member brought of one category, and her share of its fate."""
+
+    category: WasteCategory
+    weight: Decimal
+    amount: int
+    into_production: Decimal = Decimal("0.000")
+    sold_to_pengepul: Decimal = Decimal("0.000")
+
+
+@dataclass
+class MemberWaste:
+    """A member's own impact: the impact page's figures read for her alone."""
+
+    rows: list[MemberWasteRow] = field(default_factory=list)
+
+    def _total(self, name: str, unit: str) -> Decimal:
+        return sum(
+            (getattr(r, name) for r in self.rows if r.category.unit == unit),
+            Decimal("0.000"),
+        )
+
+    @property
+    def collected_kg(self) -> Decimal:
+        return self._total("weight", WasteCategory.Unit.KG)
+
+    @property
+    def collected_liter(self) -> Decimal:
+        return self._total("weight", WasteCategory.Unit.LITER)
+
+    @property
+    def production_kg(self) -> Decimal:
+        return self._total("into_production", WasteCategory.Unit.KG)
+
+    @property
+    def sold_kg(self) -> Decimal:
+        return self._total("sold_to_pengepul", WasteCategory.Unit.KG)
+
+    @property
+    def paid_bank(self) -> int:
+        return sum(r.amount for r in self.rows)
+
+
+def member_waste(member: Member) -> MemberWaste:
+    """Return what a member brought per category and what became of it (3 queries).
+
+    Counts her deposits that stand (not reversed), like the impact page. Waste
+    is pooled in her POSDAYA's stock, so what it became is her share of the
+    pool: per category, her weight over all the weight that came in from
+    deposits, times what the POSDAYA used for crafts and sold to pengepul.
+    """
+    reversed_deposit = SavingsEntry.objects.filter(
+        deposit=OuterRef("deposit"), kind=SavingsEntry.Kind.REVERSAL
+    )
+    lines = (
+        DepositLine.objects.filter(deposit__member=member)
+        .exclude(Exists(reversed_deposit))
+        .values("category")
+        .annotate(weight=Sum("weight"), amount=Sum("amount"))
+        .order_by()
+    )
+    brought = {row["category"]: row for row in lines}
+    if not brought:
+        return MemberWaste()
+    kinds = WasteStockMovement.Kind
+    pool = {
+        row["category_id"]: row
+        for row in WasteStockMovement.objects.filter(
+            posdaya_id=member.posdaya_id, category_id__in=list(brought)
+        )
+        .values("category_id")
+        .annotate(
+            came_in=Sum(
+                "weight",
+                filter=Q(kind=kinds.IN_DEPOSIT)
+                | Q(kind=kinds.ADJUSTMENT, deposit__isnull=False),
+            ),
+            production=Sum("weight", filter=Q(kind=kinds.OUT_PRODUCTION)),
+            sold=Sum("weight", filter=Q(kind=kinds.OUT_SALE)),
+        )
+        .order_by()
+    }
+    categories = WasteCategory.objects.filter(pk__in=list(brought))
+    rows = []
+    for category in categories:
+        mine = brought[category.pk]
+        weight = _kg(mine["weight"])
+        row = MemberWasteRow(category=category, weight=weight, amount=mine["amount"])
+        totals = pool.get(category.pk)
+        came_in = _kg(totals and totals["came_in"])
+        if totals and came_in > 0:
+            share = min(weight / came_in, Decimal(1))
+            row.into_production = _kg(-_kg(totals["production"]) * share)
+            row.sold_to_pengepul = _kg(-_kg(totals["sold"]) * share)
+        rows.append(row)
+    return MemberWaste(rows=rows)
+
+
+def _kg(value) -> Decimal:
+    # SQLite sums decimals as floats: back to three places.
+    return Decimal(str(value or 0)).quantize(KG_QUANTUM)
+
+
+def member_id_of_order_payment(order_code: str) -> int | None:
+    """Return the member whose book paid the order `order_code`, if one did."""
+    return (
+        SavingsEntry.objects.filter(
+            order_code=order_code, kind=SavingsEntry.Kind.PURCHASE
+        )
+        .values_list("member_id", flat=True)
+        .first()
+    )
+
+
 def deposits_of(posdaya) -> QuerySet[Deposit]:
     """Return a POSDAYA's deposits, each flagged `is_reversed`."""
     return Deposit.objects.filter(posdaya=posdaya).annotate(
@@ -154,6 +270,9 @@ class BranchReport:
     withdrawn: int = 0
     sold: int = 0
     sold_weight: Decimal = Decimal("0.000")
+    # Paid from members' books for orders, net of refunds: money the bank
+    # sampah holds for the induk, which settles it to the selling POSDAYA.
+    shopped: int = 0
     deposit_count: int = 0
     depositor_count: int = 0
     top_depositors: list[dict] = field(default_factory=list)
@@ -202,6 +321,16 @@ def branch_report(
         withdrawals_of(posdaya)
         .filter(withdrawn_on__gte=start, withdrawn_on__lte=end, is_reversed=False)
         .aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+    low, high = day_bounds(start, end)
+    report.shopped = -(
+        SavingsEntry.objects.filter(
+            member__posdaya=posdaya,
+            kind__in=[SavingsEntry.Kind.PURCHASE, SavingsEntry.Kind.PURCHASE_REFUND],
+            created_at__gte=low,
+            created_at__lt=high,
+        ).aggregate(total=Sum("amount"))["total"]
         or 0
     )
     sales = sales_of(posdaya).filter(sold_on__gte=start, sold_on__lte=end)

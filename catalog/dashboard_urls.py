@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import categories, dashboard
+from .views import categories, dashboard, variants
 
 app_name = "catalog_dashboard"
 
@@ -66,5 +66,25 @@ urlpatterns = [
         "<slug:posdaya>/produk/<int:pk>/stok/",
         dashboard.ProductStockView.as_view(),
         name="product_stock",
+    ),
+    path(
+        "<slug:posdaya>/produk/<int:pk>/varian/",
+        variants.VariantListView.as_view(),
+        name="variant_list",
+    ),
+    path(
+        "<slug:posdaya>/produk/<int:pk>/varian/pilihan/",
+        variants.VariantOptionsView.as_view(),
+        name="variant_options",
+    ),
+    path(
+        "<slug:posdaya>/produk/<int:pk>/varian/<int:variant_pk>/",
+        variants.VariantEditView.as_view(),
+        name="variant_edit",
+    ),
+    path(
+        "<slug:posdaya>/produk/<int:pk>/varian/<int:variant_pk>/stok/",
+        variants.VariantStockView.as_view(),
+        name="variant_stock",
     ),
 ]

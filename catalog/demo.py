@@ -254,6 +254,42 @@ def seed() -> None:
                     ],
                     images=pictures,
                 )
+        _seed_variants(branches[0], rng)
+
+
+def _seed_variants(branch, rng) -> None:
+    """Give one bag of the first POSDAYA motifs to choose from (once)."""
+    bag = (
+        Product.objects.filter(
+            posdaya=branch, category__slug="tas", status=Product.Status.PUBLISHED
+        )
+        .order_by("pk")
+        .first()
+    )
+    if bag is None or bag.variants.exists():
+        return
+    services.set_variant_options(
+        product=bag, option1_name="Motif", option2_name="", by=None
+    )
+    for motif, extra_price, units in (
+        ("Batik", 0, 0),
+        ("Polos", 0, rng.randint(3, 12)),
+        ("Bunga", 2000, rng.randint(1, 4)),
+    ):
+        variant = services.add_variant(
+            product=bag,
+            option1=motif,
+            price=bag.price + extra_price if extra_price else None,
+            by=None,
+        )
+        if units:
+            services.adjust_stock(
+                product=bag,
+                variant=variant,
+                quantity=units,
+                reason="Stok awal (demo)",
+                by=None,
+            )
 
 
 def _picture(name, maker, color, pattern, variant) -> SimpleUploadedFile:

@@ -29,3 +29,7 @@ class PriceChangedError(ReservationError):
 
 class OutOfStockError(ReservationError):
     """Fewer units are left than the order asks for."""
+
+
+class VariantRequiredError(ReservationError):
+    """A product with variants was asked for without naming one."""

@@ -17,6 +17,7 @@ SORT_CHOICES = [
     ("termurah", _("Termurah")),
     ("termahal", _("Termahal")),
     ("terlaris", _("Terlaris")),
+    ("rating", _("Rating tertinggi")),
 ]
 
 

@@ -10,10 +10,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from banksampah.models import WasteCategory
+from pasar.forms import OneTimeKeyField, OneTimeKeyFormMixin
 from pasar.uploads import open_image
 
 from .icons import CATEGORY_ICONS
-from .models import Category, Product
+from .models import Category, Product, ProductImage
 from .services import MAX_IMAGES_PER_PRODUCT, MaterialLine
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
@@ -175,7 +176,7 @@ class ImageUploadForm(forms.Form):
         return images
 
 
-class StockAdjustmentForm(forms.Form):
+class StockAdjustmentForm(OneTimeKeyFormMixin, forms.Form):
     quantity = forms.IntegerField(
         label=_("Perubahan stok"),
         help_text=_("Positif untuk menambah, negatif untuk mengurangi, mis. -2."),
@@ -187,6 +188,7 @@ class StockAdjustmentForm(forms.Form):
         max_length=200,
         help_text=_("Mis. produksi baru, barang rusak, hitung ulang."),
     )
+    key = OneTimeKeyField()
 
     def clean_quantity(self):
         quantity = self.cleaned_data["quantity"]
@@ -280,3 +282,46 @@ class CategoryForm(forms.ModelForm):
                     _("Nama ini tidak bisa dijadikan slug; isi slug sendiri."),
                 )
         return data
+
+
+class VariantOptionsForm(forms.Form):
+    option1_name = forms.CharField(
+        label=_("Nama pilihan 1"),
+        max_length=30,
+        required=False,
+        help_text=_("Mis. Motif, Warna atau Ukuran."),
+    )
+    option2_name = forms.CharField(
+        label=_("Nama pilihan 2 (tidak wajib)"), max_length=30, required=False
+    )
+
+
+class VariantForm(forms.Form):
+    option1 = forms.CharField(label=_("Pilihan 1"), max_length=40)
+    option2 = forms.CharField(label=_("Pilihan 2"), max_length=40, required=False)
+    price = forms.IntegerField(
+        label=_("Harga sendiri (Rp, tidak wajib)"),
+        help_text=_("Kosongkan bila sama dengan harga produk."),
+        required=False,
+        min_value=1,
+        max_value=100_000_000,
+    )
+    image = forms.ModelChoiceField(
+        label=_("Foto (tidak wajib)"),
+        queryset=ProductImage.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Foto itu bukan foto produk ini.")},
+    )
+
+    def __init__(self, *args, product, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].queryset = product.images.all()
+        self.fields["image"].label_from_instance = lambda image: (
+            _("Foto %(number)s") % {"number": image.position + 1}
+        )
+        self.fields["option1"].label = product.option1_name or _("Pilihan 1")
+        if product.option2_name:
+            self.fields["option2"].label = product.option2_name
+            self.fields["option2"].required = True
+        else:
+            del self.fields["option2"]

@@ -94,7 +94,24 @@ class Product(TimeStampedModel):
     # Counter cache of units sold in paid orders, for the "terlaris" sort;
     # maintained by `catalog.stock` (called by the orders services).
     sold_count = models.PositiveIntegerField(_("terjual"), default=0)
+    # The visible reviews' average and count, kept by reviews/services.py (the
+    # one writer) so that sorting by rating reads an index, not an aggregate.
+    rating_avg = models.DecimalField(
+        _("rata-rata ulasan"), max_digits=3, decimal_places=2, default=0
+    )
+    rating_count = models.PositiveIntegerField(_("jumlah ulasan"), default=0)
     published_at = models.DateTimeField(_("ditayangkan"), null=True, blank=True)
+    # Variants: one or two option names chosen by the pengelola ("Motif",
+    # "Warna"); each ProductVariant gives a value for each name. A product
+    # with variants keeps `stock` = the sum of its variants' stock
+    # (`catalog.stock` writes both in one transaction).
+    option1_name = models.CharField(_("nama pilihan 1"), max_length=30, blank=True)
+    option2_name = models.CharField(_("nama pilihan 2"), max_length=30, blank=True)
+    # Set by `catalog.stock` in the transaction that gives the product its first
+    # variant: from then on it is reserved and adjusted through a variant only.
+    # A column of the row (not a look-up of the variants) so that a concurrent
+    # reservation's conditional UPDATE re-checks it after waiting on the row.
+    has_variants = models.BooleanField(_("punya varian"), default=False)
     # PostgreSQL's full-text document of name (weight A) + description, kept
     # up to date by a database trigger (migrations 0002, 0003) so search never
     # rebuilds it per row. Always NULL on SQLite, whose FTS5 table
@@ -129,6 +146,10 @@ class Product(TimeStampedModel):
             models.Index(fields=["status", "price", "id"], name="product_pub_price"),
             models.Index(
                 fields=["status", "-sold_count", "-id"], name="product_pub_bestseller"
+            ),
+            models.Index(
+                fields=["status", "-rating_avg", "-rating_count", "-id"],
+                name="product_pub_rating",
             ),
             models.Index(
                 fields=["posdaya", "status", "-published_at", "-id"],
@@ -191,6 +212,65 @@ class ProductImage(TimeStampedModel):
         return self.alt_text or str(self.product)
 
 
+class ProductVariant(TimeStampedModel):
+    """One choice of a product (a motif, a colour): its own stock, optionally
+    its own price and photo.
+
+    `stock` is written only by `catalog.stock`, together with the product's.
+    """
+
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("produk"),
+        on_delete=models.CASCADE,
+        related_name="variants",
+    )
+    option1 = models.CharField(_("pilihan 1"), max_length=40)
+    option2 = models.CharField(_("pilihan 2"), max_length=40, blank=True)
+    # None: the product's price.
+    price = models.PositiveIntegerField(_("harga (Rp)"), null=True, blank=True)
+    stock = models.IntegerField(_("stok"), default=0)
+    image = models.ForeignKey(
+        ProductImage,
+        verbose_name=_("foto"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        verbose_name = _("varian")
+        verbose_name_plural = _("varian")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stock__gte=0), name="variant_stock_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | Q(price__gt=0),
+                name="variant_price_positive",
+            ),
+            models.UniqueConstraint(
+                fields=["product", "option1", "option2"],
+                name="variant_unique_options",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product} ({self.name})"
+
+    @property
+    def name(self) -> str:
+        """The variant as the shopper reads it: "Batik / Merah"."""
+        return " / ".join(value for value in (self.option1, self.option2) if value)
+
+    @property
+    def unit_price(self) -> int:
+        return self.product.price if self.price is None else self.price
+
+
 class ProductMaterial(models.Model):
     """Waste a product is made of: which kind, and how much per unit."""
 
@@ -242,6 +322,19 @@ class StockMovement(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="stock_movements",
     )
+    # Set when the movement changed one variant's stock; `stock_after` is
+    # always the product's stock (the sum), `variant_stock_after` the variant's.
+    variant = models.ForeignKey(
+        ProductVariant,
+        verbose_name=_("varian"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stock_movements",
+    )
+    variant_stock_after = models.IntegerField(
+        _("stok varian sesudah"), null=True, blank=True
+    )
     # Not auto_now_add, which ignores a given value: the stock services take
     # `now=` so the demo can write its history without patching the clock.
     created_at = models.DateTimeField(
@@ -252,6 +345,10 @@ class StockMovement(AppendOnlyModel):
     stock_after = models.IntegerField(_("stok sesudah"))
     reason = models.CharField(_("alasan"), max_length=200, blank=True)
     by = recorded_by(_("oleh"))
+    # Set on a staff adjustment, from its form: a double submit moves stock once.
+    idempotency_key = models.UUIDField(
+        _("kunci konfirmasi"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("pergerakan stok")

@@ -22,6 +22,7 @@ SORTS = {
     "termurah": ("price", "id"),
     "termahal": ("-price", "-id"),
     "terlaris": ("-sold_count", "-id"),
+    "rating": ("-rating_avg", "-rating_count", "-id"),
 }
 DEFAULT_SORT = "terbaru"
 
@@ -155,6 +156,15 @@ def stock_movements(product: Product, limit: int = 50) -> list[StockMovement]:
     """Return the latest stock movements of a product, with who made them."""
     return list(
         StockMovement.objects.filter(product=product)
+        .select_related("by")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def variant_stock_movements(variant, limit: int = 50) -> list[StockMovement]:
+    """Return the latest stock movements of one variant, with who made them."""
+    return list(
+        StockMovement.objects.filter(variant=variant)
         .select_related("by")
         .order_by("-created_at", "-id")[:limit]
     )

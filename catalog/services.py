@@ -1,11 +1,12 @@
 """Writes to the catalog: products, their photos, materials and stock."""
 
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
@@ -25,7 +26,14 @@ from pasar.uploads import (
 from . import stock
 from .errors import CatalogError
 from .errors import StockTooLowError as StockTooLowError  # raised by adjust_stock
-from .models import Category, Product, ProductImage, ProductMaterial, StockMovement
+from .models import (
+    Category,
+    Product,
+    ProductImage,
+    ProductMaterial,
+    ProductVariant,
+    StockMovement,
+)
 
 SMALL_SIDE = 400
 LARGE_SIDE = 1200
@@ -351,22 +359,215 @@ def delete_product_image(*, image: ProductImage, by) -> None:
     transaction.on_commit(remove_files)
 
 
-@transaction.atomic
-def adjust_stock(*, product: Product, quantity: int, reason: str, by) -> StockMovement:
+def adjust_stock(
+    *,
+    product: Product,
+    quantity: int,
+    reason: str,
+    by,
+    variant: ProductVariant | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> StockMovement:
     """Add (or with a negative quantity remove) stock by hand, never below zero.
 
     `catalog.stock.adjust` makes the change and its movement; this adds the
     audit row of who changed it, how much and why. Sets `product.stock` to
-    the new value. Raises StockTooLowError when the stock would go below zero.
+    the new value. A product with variants is adjusted through one `variant`.
+    Raises StockTooLowError when the stock would go below zero.
+    A repeated `idempotency_key` (the form's one-time key) returns the first
+    movement and changes nothing, also when two requests race: the second
+    waits on the variant's or product's row, then its movement collides with
+    the first's key and its whole change rolls back.
     """
-    movement = stock.adjust(product=product, quantity=quantity, reason=reason, by=by)
-    record_audit(
-        actor=by,
-        action=AuditLog.Action.STOCK_ADJUSTMENT,
-        target=product,
-        posdaya=product.posdaya,
-        before={"stock": movement.stock_after - quantity},
-        after={"stock": movement.stock_after},
-        note=reason,
-    )
+    earlier = _earlier_adjustment(idempotency_key, product, variant)
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            movement = stock.adjust(
+                product=product,
+                variant=variant,
+                quantity=quantity,
+                reason=reason,
+                by=by,
+                idempotency_key=idempotency_key,
+            )
+            before = {"stock": movement.stock_after - quantity}
+            after = {"stock": movement.stock_after}
+            if variant is not None:
+                before["variant"] = after["variant"] = variant.name
+                before["variant_stock"] = movement.variant_stock_after - quantity
+                after["variant_stock"] = movement.variant_stock_after
+            record_audit(
+                actor=by,
+                action=AuditLog.Action.STOCK_ADJUSTMENT,
+                target=product,
+                posdaya=product.posdaya,
+                before=before,
+                after=after,
+                note=reason,
+            )
+    except IntegrityError:
+        earlier = _earlier_adjustment(idempotency_key, product, variant)
+        if earlier is None:
+            raise
+        return earlier
     return movement
+
+
+def _earlier_adjustment(idempotency_key, product, variant=None) -> StockMovement | None:
+    if idempotency_key is None:
+        return None
+    movement = StockMovement.objects.filter(idempotency_key=idempotency_key).first()
+    if movement is not None and (
+        movement.product_id != product.pk
+        or movement.variant_id != (variant.pk if variant is not None else None)
+    ):
+        raise CatalogError(
+            _("Formulir ini sudah dipakai untuk produk lain. Muat ulang halaman.")
+        )
+    if movement is not None:
+        product.refresh_from_db(fields=["stock"])
+        if variant is not None:
+            variant.refresh_from_db(fields=["stock"])
+    return movement
+
+
+# --- variants ------------------------------------------------------------------
+
+
+@transaction.atomic
+@invalidates_public_pages
+def set_variant_options(
+    *, product: Product, option1_name: str, option2_name: str, by
+) -> Product:
+    """Name what the shopper chooses ("Motif", "Warna"): one or two options.
+
+    Once a product has variants, its first option keeps a name and the second
+    cannot be added or removed (every variant would lose or lack a value).
+    """
+    option1_name, option2_name = option1_name.strip(), option2_name.strip()
+    if option2_name and not option1_name:
+        raise CatalogError(
+            _("Isi nama pilihan 1 sebelum pilihan 2."), field="option1_name"
+        )
+    if product.variants.exists():
+        if not option1_name:
+            raise CatalogError(
+                _("Produk yang sudah punya varian perlu nama pilihan 1."),
+                field="option1_name",
+            )
+        if bool(option2_name) != bool(product.option2_name):
+            raise CatalogError(
+                _("Pilihan 2 tidak bisa ditambah atau dihapus setelah ada varian."),
+                field="option2_name",
+            )
+    Product.objects.filter(pk=product.pk).update(
+        option1_name=option1_name, option2_name=option2_name, updated_at=timezone.now()
+    )
+    product.option1_name, product.option2_name = option1_name, option2_name
+    return product
+
+
+def _check_variant(*, product: Product, option1, option2, image, exclude=None):
+    if not product.option1_name:
+        raise CatalogError(
+            _("Isi dulu nama pilihannya, mis. Motif atau Warna."), field="option1"
+        )
+    if not option1:
+        raise CatalogError(
+            _("Isi %(option)s varian ini.") % {"option": product.option1_name},
+            field="option1",
+        )
+    if product.option2_name and not option2:
+        raise CatalogError(
+            _("Isi %(option)s varian ini.") % {"option": product.option2_name},
+            field="option2",
+        )
+    if not product.option2_name and option2:
+        raise CatalogError(_("Produk ini hanya punya satu pilihan."), field="option2")
+    if image is not None and image.product_id != product.pk:
+        raise CatalogError(_("Foto itu bukan foto produk ini."), field="image")
+    same = product.variants.filter(option1__iexact=option1, option2__iexact=option2)
+    if exclude is not None:
+        same = same.exclude(pk=exclude.pk)
+    if same.exists():
+        raise CatalogError(_("Varian itu sudah ada."), field="option1")
+
+
+@transaction.atomic
+@invalidates_public_pages
+def add_variant(
+    *,
+    product: Product,
+    option1: str,
+    option2: str = "",
+    price: int | None = None,
+    image: ProductImage | None = None,
+    by,
+) -> ProductVariant:
+    """Add a variant (with no stock of its own yet) to a product.
+
+    The product row is locked first, so no order reserves the product alone
+    while it gains its first variant; that first variant takes over the
+    product's stock (`stock.open_first_variant`), so the product's stock stays
+    the sum of its variants'. Later variants start at zero and get stock by an
+    adjustment.
+    """
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    option1, option2 = option1.strip(), option2.strip()
+    _check_variant(product=product, option1=option1, option2=option2, image=image)
+    first = not product.variants.exists()
+    variant = ProductVariant.objects.create(
+        product=product,
+        option1=option1,
+        option2=option2,
+        price=price,
+        image=image,
+        position=product.variants.count(),
+    )
+    if first:
+        stock.open_first_variant(variant=variant, by=by)
+    return variant
+
+
+@transaction.atomic
+@invalidates_public_pages
+def update_variant(
+    *,
+    variant: ProductVariant,
+    option1: str,
+    option2: str = "",
+    price: int | None = None,
+    image: ProductImage | None = None,
+    by,
+) -> ProductVariant:
+    """Rename a variant, set or clear its own price and photo; prices audited.
+
+    Order lines keep the name and price they were bought with.
+    """
+    option1, option2 = option1.strip(), option2.strip()
+    product = variant.product
+    _check_variant(
+        product=product, option1=option1, option2=option2, image=image, exclude=variant
+    )
+    old_price = variant.price
+    ProductVariant.objects.filter(pk=variant.pk).update(
+        option1=option1,
+        option2=option2,
+        price=price,
+        image=image,
+        updated_at=timezone.now(),
+    )
+    variant.option1, variant.option2 = option1, option2
+    variant.price, variant.image = price, image
+    if old_price != price:
+        record_audit(
+            actor=by,
+            action=AuditLog.Action.PRICE_CHANGE,
+            target=product,
+            posdaya=product.posdaya,
+            before={"variant": variant.name, "price": old_price},
+            after={"variant": variant.name, "price": price},
+        )
+    return variant

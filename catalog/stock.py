@@ -8,6 +8,7 @@ factory call `adjust`. `mismatches` and `repair` check and mend the ledger.
 
 Rules, so that stock is never oversold and two transactions never deadlock:
 
+- `has_variants` is set here, with the first variant, and never cleared;
 - a count changes only through a conditional UPDATE with F() (`stock >= n`),
   never by reading it and writing a new value;
 - several products are changed in primary-key order;
@@ -20,6 +21,15 @@ Rules, so that stock is never oversold and two transactions never deadlock:
   state under its row lock first, and only the caller that changed it
   releases, so each reservation is returned at most once.
 
+Variants: a product with variants keeps its `stock` equal to the sum of its
+variants' stock. Every change of a variant's stock changes the product's by
+the same units in the same transaction, the variant's row first and then the
+product's (several variants of one product in primary-key order, then the
+product once), so two transactions always lock in the same order. A movement
+of a variant names it: `stock_after` is still the product's stock,
+`variant_stock_after` the variant's. A product with variants is never
+reserved or adjusted without naming the variant.
+
 `reserve`, `release`, `record_sold` and `reverse_sold` run inside the
 caller's transaction (they refuse to run outside one), because their
 guarantees depend on what the caller locked and changed before them. The
@@ -27,12 +37,20 @@ writers take `now=`, the time their movements are stamped with (default: the
 current time), so the demo writes its history without patching the clock.
 """
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,8 +65,9 @@ from .errors import (
     OutOfStockError,
     PriceChangedError,
     StockTooLowError,
+    VariantRequiredError,
 )
-from .models import Product, StockMovement
+from .models import Product, ProductVariant, StockMovement
 
 Kind = StockMovement.Kind
 
@@ -89,27 +108,82 @@ def _stock_of(product_ids) -> dict[int, int]:
     )
 
 
+def _variant_stock_of(variant_ids) -> dict[int, int]:
+    return dict(
+        ProductVariant.objects.filter(pk__in=list(variant_ids)).values_list(
+            "pk", "stock"
+        )
+    )
+
+
+def _without_variants(products):
+    """Narrow an UPDATE to products that have no variants (a column of the row,
+    re-checked by an UPDATE that waited on the row's lock)."""
+    return products.filter(has_variants=False)
+
+
+def _has_variants(product: Product) -> bool:
+    return Product.objects.filter(pk=product.pk, has_variants=True).exists()
+
+
+def _refuse_missing_variant(product: Product):
+    raise VariantRequiredError(
+        _("Pilih varian %(product)s terlebih dahulu.") % {"product": product.name},
+        product=product,
+    )
+
+
 @transaction.atomic
 def adjust(
-    *, product: Product, quantity: int, reason: str, by, now: datetime | None = None
+    *,
+    product: Product,
+    quantity: int,
+    reason: str,
+    by,
+    variant: ProductVariant | None = None,
+    now: datetime | None = None,
+    idempotency_key: uuid.UUID | None = None,
 ) -> StockMovement:
     """Add (or with a negative quantity remove) stock, never below zero.
 
     One conditional UPDATE makes the change, so two adjustments at once cannot
     take stock below zero; the movement records who, how much and why. The
     audit row of a staff adjustment is written by its service
-    (`catalog.services.adjust_stock`). Sets `product.stock` to the new value.
-    Raises StockTooLowError when the stock would go below zero.
+    (`catalog.services.adjust_stock`). Sets `product.stock` (and
+    `variant.stock`) to the new value. A product with variants is adjusted
+    through one `variant` of it: the variant's stock and the product's change
+    together. Raises StockTooLowError when the stock would go below zero,
+    CatalogError when a product with variants is named alone.
+    `idempotency_key` (a form's one-time key) is stored on the movement,
+    unique: a twin adjustment with the same key fails on insert and rolls
+    back its UPDATE (`catalog.services.adjust_stock` then answers with the
+    first movement).
     """
     if quantity == 0:
         raise CatalogError(
             _("Jumlah perubahan stok tidak boleh nol."), field="quantity"
         )
     now = now or timezone.now()
-    changed = Product.objects.filter(
-        pk=product.pk, stock__gte=max(0, -quantity)
-    ).update(stock=F("stock") + quantity, updated_at=now)
+    if variant is not None:
+        changed = ProductVariant.objects.filter(
+            pk=variant.pk, product_id=product.pk, stock__gte=max(0, -quantity)
+        ).update(stock=F("stock") + quantity, updated_at=now)
+        if not changed:
+            current = _variant_stock_of([variant.pk]).get(variant.pk, 0)
+            raise StockTooLowError(
+                _("Stok tidak cukup: sisa %(stock)s, akan dikurangi %(quantity)s.")
+                % {"stock": current, "quantity": -quantity},
+                field="quantity",
+            )
+        products = Product.objects.filter(pk=product.pk)
+    else:
+        products = _without_variants(Product.objects.filter(pk=product.pk))
+    changed = products.filter(stock__gte=max(0, -quantity)).update(
+        stock=F("stock") + quantity, updated_at=now
+    )
     if not changed:
+        if variant is None and _has_variants(product):
+            raise CatalogError(_("Pilih varian yang stoknya diubah."), field="quantity")
         current = _stock_of([product.pk])[product.pk]
         raise StockTooLowError(
             _("Stok tidak cukup: sisa %(stock)s, akan dikurangi %(quantity)s.")
@@ -117,65 +191,206 @@ def adjust(
             field="quantity",
         )
     stock_after = _stock_of([product.pk])[product.pk]
+    variant_after = None
+    if variant is not None:
+        variant_after = _variant_stock_of([variant.pk])[variant.pk]
+        variant.stock = variant_after
     movement = StockMovement.objects.create(
         product=product,
+        variant=variant,
         kind=Kind.ADJUSTMENT,
         quantity=quantity,
         stock_after=stock_after,
+        variant_stock_after=variant_after,
         reason=reason[:200],
         by=_user(by),
         created_at=now,
+        idempotency_key=idempotency_key,
     )
     product.stock = stock_after
     _drop_cached_pages([product.pk])
     return movement
 
 
+def open_first_variant(
+    *, variant: ProductVariant, by, now: datetime | None = None
+) -> list[StockMovement]:
+    """Move a product's stock onto its first variant, just created.
+
+    Called in the transaction that created the variant, before anything else
+    reads it: the product row is locked, so no reservation changes the stock
+    between reading and moving it. Two movements keep both ledgers adding up:
+    the product's units leave without a variant and arrive with this one.
+    Returns them (none when the product had no stock).
+    """
+    _require_transaction()
+    now = now or timezone.now()
+    # The UPDATE locks the row until commit; a reservation of the product
+    # alone waiting on it then finds has_variants set and is refused.
+    Product.objects.filter(pk=variant.product_id).update(
+        has_variants=True, updated_at=now
+    )
+    product = Product.objects.get(pk=variant.product_id)
+    if product.stock == 0:
+        return []
+    ProductVariant.objects.filter(pk=variant.pk, stock=0).update(
+        stock=product.stock, updated_at=now
+    )
+    variant.stock = product.stock
+    reason = _("Stok produk menjadi stok varian %(variant)s") % {
+        "variant": variant.name
+    }
+    common = {"product": product, "kind": Kind.ADJUSTMENT, "by": _user(by)}
+    return StockMovement.objects.bulk_create(
+        [
+            StockMovement(
+                **common,
+                quantity=-product.stock,
+                stock_after=0,
+                reason=reason[:200],
+                created_at=now,
+            ),
+            StockMovement(
+                **common,
+                variant=variant,
+                quantity=product.stock,
+                stock_after=product.stock,
+                variant_stock_after=product.stock,
+                reason=reason[:200],
+                created_at=now,
+            ),
+        ]
+    )
+
+
 def reserve(
     *,
-    quantities: Mapping[Product, int],
+    quantities: Mapping[Product | ProductVariant, int],
     reason: str,
     by,
     now: datetime | None = None,
 ) -> list[StockMovement]:
-    """Take units of each product off the shelf for an order, all or nothing.
+    """Take units of each product or variant off the shelf, all or nothing.
 
-    `quantities` maps each product, as the order read it (its price and
-    status are pinned), to the units wanted. Raises a ReservationError
-    subclass naming the first product that cannot be reserved; the caller's
-    transaction then rolls back whatever was reserved before it.
+    `quantities` maps each product without variants, or each variant (its
+    `product` as the order read it), to the units wanted; the prices and the
+    status read are pinned. Raises a ReservationError subclass naming the first
+    product that cannot be reserved; the caller's transaction then rolls back
+    whatever was reserved before it.
     """
     _require_transaction()
     now = now or timezone.now()
-    wanted = sorted(quantities.items(), key=lambda item: item[0].pk)
-    for product, quantity in wanted:
-        reserved = Product.objects.filter(
+    groups = _group_by_product(quantities)
+    for product, variants in groups:
+        total = sum(quantities[key] for key in variants or [product])
+        for variant in variants:
+            _reserve_variant(product, variant, quantities[variant])
+        products = Product.objects.filter(
             pk=product.pk,
-            stock__gte=quantity,
+            stock__gte=total,
             status=Product.Status.PUBLISHED,
             price=product.price,
-        ).update(stock=F("stock") - quantity)
-        if not reserved:
-            _raise_unavailable(product, quantity)
-    stock_after = _stock_of(product.pk for product, _quantity in wanted)
-    _drop_cached_pages(stock_after)
-    return StockMovement.objects.bulk_create(
-        StockMovement(
-            product=product,
-            kind=Kind.ORDER,
-            quantity=-quantity,
-            stock_after=stock_after[product.pk],
-            reason=reason[:200],
-            by=_user(by),
-            created_at=now,
         )
-        for product, quantity in wanted
+        if not variants:
+            products = _without_variants(products)
+        if not products.update(stock=F("stock") - total):
+            _raise_unavailable(product, total, plain=not variants)
+    return _movements(
+        groups,
+        {key: -units for key, units in quantities.items()},
+        kind=Kind.ORDER,
+        reason=reason,
+        by=by,
+        now=now,
     )
 
 
-def _raise_unavailable(product: Product, quantity: int):
-    current = Product.objects.filter(pk=product.pk).values("stock", "status", "price")
-    row = current.first() or {"stock": 0, "status": "", "price": product.price}
+def _group_by_product(quantities):
+    """[(product, [its variants by pk])] by product pk; [] for a plain product."""
+    groups: dict[int, tuple[Product, list[ProductVariant]]] = {}
+    for key in quantities:
+        if isinstance(key, ProductVariant):
+            product = key.product
+            groups.setdefault(product.pk, (product, []))[1].append(key)
+        else:
+            groups.setdefault(key.pk, (key, []))
+    return [
+        (product, sorted(variants, key=lambda v: v.pk))
+        for _pk, (product, variants) in sorted(groups.items())
+    ]
+
+
+def _reserve_variant(product: Product, variant: ProductVariant, quantity: int):
+    price = Q(price__isnull=True) if variant.price is None else Q(price=variant.price)
+    reserved = ProductVariant.objects.filter(
+        price, pk=variant.pk, product_id=product.pk, stock__gte=quantity
+    ).update(stock=F("stock") - quantity)
+    if reserved:
+        return
+    row = ProductVariant.objects.filter(pk=variant.pk).values("stock", "price")
+    row = row.first() or {"stock": 0, "price": variant.price}
+    label = f"{product.name} ({variant.name})"
+    if row["price"] != variant.price:
+        raise PriceChangedError(
+            _("Harga %(product)s baru saja berubah. Periksa keranjang lagi.")
+            % {"product": label},
+            product=product,
+        )
+    raise OutOfStockError(
+        _("Stok %(product)s tidak cukup: diminta %(wanted)s, tersisa %(left)s.")
+        % {"product": label, "wanted": quantity, "left": row["stock"]},
+        product=product,
+    )
+
+
+def _movements(groups, changes, *, kind, reason, by, now) -> list[StockMovement]:
+    """One movement per product or variant changed, with the stock after it.
+
+    Read back after the UPDATEs (see the module doc); for several variants of
+    one product, each movement's `stock_after` is the product's stock as that
+    variant's change left it.
+    """
+    products = [product for product, _variants in groups]
+    stock_after = _stock_of(product.pk for product in products)
+    _drop_cached_pages(stock_after)
+    variant_after = _variant_stock_of(
+        variant.pk for _product, variants in groups for variant in variants
+    )
+    rows = []
+    for product, variants in groups:
+        keys = variants or [product]
+        running = stock_after[product.pk] - sum(changes[key] for key in keys)
+        for key in keys:
+            running += changes[key]
+            is_variant = isinstance(key, ProductVariant)
+            rows.append(
+                StockMovement(
+                    product=product,
+                    variant=key if is_variant else None,
+                    kind=kind,
+                    quantity=changes[key],
+                    stock_after=running,
+                    variant_stock_after=variant_after[key.pk] if is_variant else None,
+                    reason=reason[:200],
+                    by=_user(by),
+                    created_at=now,
+                )
+            )
+    return StockMovement.objects.bulk_create(rows)
+
+
+def _raise_unavailable(product: Product, quantity: int, *, plain: bool = False):
+    current = Product.objects.filter(pk=product.pk).values(
+        "stock", "status", "price", "has_variants"
+    )
+    row = current.first() or {
+        "stock": 0,
+        "status": "",
+        "price": product.price,
+        "has_variants": False,
+    }
+    if plain and row["has_variants"]:
+        _refuse_missing_variant(product)
     if row["status"] != Product.Status.PUBLISHED:
         raise NotForSaleError(
             _("%(product)s sudah tidak dijual. Hapus dari keranjang.")
@@ -200,34 +415,50 @@ def release(
     quantities: Mapping[int, int],
     reason: str,
     by,
+    variants: Mapping[int, int] | None = None,
     now: datetime | None = None,
 ) -> list[StockMovement]:
     """Return reserved units (product id → units) to stock and record them.
 
-    Exactly-once is the caller's: it changes the sub-order's state under its
-    row lock before calling this (see the module doc).
+    `variants` (variant id → units) says which of a product's units go back
+    to which of its variants; `quantities` counts every unit of the product,
+    its variants' included. Exactly-once is the caller's: it changes the
+    sub-order's state under its row lock before calling this (see the module
+    doc).
     """
     _require_transaction()
     now = now or timezone.now()
     totals = {pk: quantity for pk, quantity in sorted(quantities.items()) if quantity}
     if not totals:
         return []
+    wanted = {pk: units for pk, units in (variants or {}).items() if units}
+    found = ProductVariant.objects.filter(
+        Q(pk__in=list(wanted)) | Q(product_id__in=list(totals))
+    ).order_by("product_id", "position", "pk")
+    of_product: dict[int, list[ProductVariant]] = {}
+    for variant in found:
+        of_product.setdefault(variant.product_id, []).append(variant)
+    products = {p.pk: p for p in Product.objects.filter(pk__in=list(totals))}
+    groups, changes = [], {}
     for product_id, quantity in totals.items():
+        product, own = products[product_id], of_product.get(product_id, [])
+        units = {v.pk: wanted.get(v.pk, 0) for v in own}
+        # Units of a line placed before the product had variants go back to
+        # its first variant, so the product's stock stays their sum.
+        rest = quantity - sum(units.values())
+        if own and rest:
+            units[own[0].pk] += rest
+        changed = sorted((v for v in own if units[v.pk]), key=lambda v: v.pk)
+        for variant in changed:
+            ProductVariant.objects.filter(pk=variant.pk).update(
+                stock=F("stock") + units[variant.pk]
+            )
+            changes[variant] = units[variant.pk]
         Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
-    stock_after = _stock_of(totals)
-    _drop_cached_pages(totals)
-    return StockMovement.objects.bulk_create(
-        StockMovement(
-            product_id=product_id,
-            kind=Kind.RELEASE,
-            quantity=quantity,
-            stock_after=stock_after[product_id],
-            reason=reason[:200],
-            by=_user(by),
-            created_at=now,
-        )
-        for product_id, quantity in totals.items()
-    )
+        if not changed:
+            changes[product] = quantity
+        groups.append((product, changed))
+    return _movements(groups, changes, kind=Kind.RELEASE, reason=reason, by=by, now=now)
 
 
 def record_sold(*, quantities: Mapping[int, int]) -> None:
@@ -304,6 +535,125 @@ def mismatches(*, products=None) -> list[StockMismatch]:
         .values_list("pk", "name", "stock", "movements_total", "last_stock_after")
     )
     return [StockMismatch(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class VariantMismatch:
+    """A variant whose stock disagrees with its movements, or a product with
+    variants whose stock is not their sum."""
+
+    product_id: int
+    name: str
+    stock: int
+    # The sum the stock should equal: the variant's movements, or the
+    # product's variants' stock.
+    expected: int
+    variant_id: int | None = None
+
+    def __str__(self) -> str:
+        if self.variant_id is None:
+            return (
+                f"{self.name}: stock {self.stock}, its variants' stock adds up "
+                f"to {self.expected} (not repaired: adjust a variant)"
+            )
+        return f"{self.name}: stock {self.stock}, movements add up to {self.expected}"
+
+
+def variant_mismatches() -> list[VariantMismatch]:
+    """Return the variants whose stock differs from the sum of their movements,
+    then the products with variants whose stock differs from their variants'
+    sum, each in pk order."""
+    moved = (
+        StockMovement.objects.filter(variant=OuterRef("pk"))
+        .order_by()
+        .values("variant")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    variants = (
+        ProductVariant.objects.annotate(
+            expected=Coalesce(Subquery(moved, output_field=IntegerField()), 0)
+        )
+        .exclude(stock=F("expected"))
+        .select_related("product")
+        .order_by("pk")
+    )
+    rows = [
+        VariantMismatch(v.product_id, str(v), v.stock, v.expected, v.pk)
+        for v in variants
+    ]
+    summed = (
+        ProductVariant.objects.filter(product=OuterRef("pk"))
+        .order_by()
+        .values("product")
+        .annotate(total=Sum("stock"))
+        .values("total")[:1]
+    )
+    products = (
+        Product.objects.annotate(expected=Subquery(summed, output_field=IntegerField()))
+        .filter(expected__isnull=False)
+        .exclude(stock=F("expected"))
+        .order_by("pk")
+    )
+    rows += [VariantMismatch(p.pk, p.name, p.stock, p.expected) for p in products]
+    return rows
+
+
+@transaction.atomic
+def repair_variant(
+    *, mismatch: VariantMismatch, reason: str, by
+) -> list[StockMovement] | None:
+    """Make a variant's movements add up to its stock again; audited.
+
+    As `repair`: the stock is kept and the movements are mended, here by a
+    pair (the missing units to the variant, the same units back off the
+    product without a variant) so the product's own ledger is unchanged. A
+    product whose stock is not its variants' sum is not guessed at (nothing
+    is written, None returned): an adjustment of a variant puts it right.
+    """
+    if mismatch.variant_id is None:
+        return None
+    variant = (
+        ProductVariant.objects.select_for_update()
+        .select_related("product")
+        .get(pk=mismatch.variant_id)
+    )
+    total = StockMovement.objects.filter(variant=variant).aggregate(
+        total=Coalesce(Sum("quantity"), 0)
+    )["total"]
+    missing = variant.stock - total
+    if not missing:
+        return []
+    product = variant.product
+    common = {"product": product, "kind": Kind.ADJUSTMENT, "by": _user(by)}
+    movements = StockMovement.objects.bulk_create(
+        [
+            StockMovement(
+                **common,
+                variant=variant,
+                quantity=missing,
+                stock_after=product.stock + missing,
+                variant_stock_after=variant.stock,
+                reason=reason[:200],
+            ),
+            StockMovement(
+                **common,
+                quantity=-missing,
+                stock_after=product.stock,
+                reason=reason[:200],
+            ),
+        ]
+    )
+    record_audit(
+        actor=by,
+        action=AuditLog.Action.STOCK_ADJUSTMENT,
+        target=product,
+        posdaya=product.posdaya,
+        before={"variant": variant.name, "movements_total": total},
+        after={"variant": variant.name, "movements_total": variant.stock},
+        note=reason,
+    )
+    return movements
 
 
 @transaction.atomic

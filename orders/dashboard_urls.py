@@ -14,6 +14,7 @@ urlpatterns = [
         views.ZoneUpdateView.as_view(),
         name="zone_update",
     ),
+    path("induk/qris/", views.IndukQrisView.as_view(), name="induk_qris"),
     path("induk/pesanan/", views.OrderOverviewView.as_view(), name="order_overview"),
     path(
         "induk/setelmen/",
@@ -21,6 +22,11 @@ urlpatterns = [
         name="settlement_overview",
     ),
     path("pembayaran/", views.PaymentListView.as_view(), name="payment_list"),
+    path(
+        "pembayaran/qris/<int:pk>/setujui/",
+        views.PaymentQrisApproveView.as_view(),
+        name="payment_qris_approve",
+    ),
     path(
         "pembayaran/<int:pk>/",
         views.PaymentDetailView.as_view(),

@@ -18,12 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
+from banksampah.selectors import member_for_user
 from catalog import stock
 from catalog.models import Product
 from posdaya.models import Membership
 
 from . import emails, services
-from .models import DeliveryMethod, DeliveryZone, Order, SubOrder
+from .models import DeliveryMethod, DeliveryZone, IndukQris, Order, SubOrder
+from .services.induk_qris import save_induk_qris
 
 SEED = 20261127
 WEEKS = 8
@@ -66,6 +68,25 @@ def _ensure_stock(product_id: int, quantity: int) -> None:
         )
 
 
+def demo_qris() -> str:
+    """A static QRIS of a made-up merchant (no real account behind it)."""
+    from .qris import crc_of, tlv
+
+    body = (
+        tlv("00", "01")
+        + tlv("01", "11")
+        + tlv("26", tlv("00", "ID.CO.BANKBJB.WWW") + tlv("01", "9360011000000000"))
+        + tlv("51", tlv("00", "ID.CO.QRIS.WWW") + tlv("02", "ID0000000000000"))
+        + tlv("52", "5999")
+        + tlv("53", "360")
+        + tlv("58", "ID")
+        + tlv("59", "POSDAYA INDUK DEMO")
+        + tlv("60", "BEKASI")
+        + "6304"
+    )
+    return body + crc_of(body)
+
+
 def seed() -> None:
     """Create delivery zones and eight weeks of orders (only when none exist)."""
     for name, fee, first_kg, extra_kg, local, courier in ZONES:
@@ -79,10 +100,16 @@ def seed() -> None:
                 for_courier=courier,
                 by=None,
             )
+    if not IndukQris.objects.exists():  # so checkout offers QRIS in the demo
+        save_induk_qris(payload=demo_qris(), by=None)
     if Order.objects.exists():
         return
     products = list(
-        Product.objects.public().order_by("pk").values("pk", "posdaya_id", "price")
+        # Products without variants: the demo's history predates them.
+        Product.objects.public()
+        .filter(variants__isnull=True)
+        .order_by("pk")
+        .values("pk", "posdaya_id", "price")
     )
     if not products:
         return
@@ -137,6 +164,33 @@ def seed() -> None:
                         shopper=shopper,
                         open_steps=open_steps,
                     )
+        _savings_order(products)
+
+
+def _savings_order(products) -> None:
+    """Nasabah-demo pays one craft of her POSDAYA from her savings book."""
+    user = get_user_model().objects.filter(username="nasabah-demo").first()
+    member = member_for_user(user) if user is not None else None
+    if member is None:
+        return
+    affordable = [
+        p
+        for p in products
+        if p["posdaya_id"] == member.posdaya_id and p["price"] <= member.balance
+    ]
+    if not affordable:
+        return
+    product = min(affordable, key=lambda p: (p["price"], p["pk"]))
+    _ensure_stock(product["pk"], 1)
+    services.place_order(
+        quantities={product["pk"]: 1},
+        customer=user,
+        name=member.name,
+        phone=member.whatsapp or "6281200000000",
+        delivery_method=DeliveryMethod.PICKUP,
+        payment_method="tabungan",
+        checkout_token=f"demo-savings-{member.account_number}",
+    )
 
 
 def _demo_order(

@@ -4,9 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pasar.forms import PhoneField
+from pasar.forms import DateField, OneTimeKeyField, OneTimeKeyFormMixin, PhoneField
 from pasar.money import format_rupiah
-from pasar.uploads import PROOF_MAX_PIXELS, clean_pdf, reencode_image
+from pasar.uploads import PROOF_MAX_PIXELS, clean_pdf, open_image, reencode_image
 from posdaya.models import Posdaya
 
 from .cart import MAX_QUANTITY
@@ -17,13 +17,23 @@ from .models import (
     SettlementEntry,
     SubOrder,
 )
-from .payments import REGISTRY, payment_choices
+from .payments import REGISTRY, SAVINGS, offered_payment_choices, payment_choices
+from .qris import QrisError, decode_image
 from .selectors import active_zones
 from .shipping import MAX_ZONE_FEE
 
 
 class CartLineForm(forms.Form):
     product = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    # The chosen variant (radio buttons on the product page, hidden in the cart).
+    variant = forms.IntegerField(
+        min_value=1,
+        required=False,
+        error_messages={
+            "invalid": _("Pilihan varian itu tidak ada untuk produk ini."),
+            "min_value": _("Pilihan varian itu tidak ada untuk produk ini."),
+        },
+    )
     quantity = forms.IntegerField(
         label=_("Jumlah"),
         min_value=0,
@@ -40,6 +50,7 @@ class CartLineForm(forms.Form):
 
 class CartRemoveForm(forms.Form):
     product = forms.IntegerField(widget=forms.HiddenInput)
+    variant = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class CheckoutForm(forms.Form):
@@ -74,6 +85,17 @@ class CheckoutForm(forms.Form):
         widget=forms.RadioSelect,
         initial="transfer",
     )
+    savings_amount = forms.IntegerField(
+        label=_("Potong dari tabungan sampah (Rp, tidak wajib)"),
+        required=False,
+        min_value=0,
+        max_value=100_000_000,
+        error_messages={
+            "invalid": _("Tulis jumlah Rupiah dengan angka, tanpa titik."),
+            "min_value": _("Jumlah dari tabungan tidak boleh negatif."),
+            "max_value": _("Jumlah dari tabungan terlalu besar."),
+        },
+    )
     note = forms.CharField(
         label=_("Catatan untuk penjual (tidak wajib)"), required=False, max_length=300
     )
@@ -84,9 +106,12 @@ class CheckoutForm(forms.Form):
         widget=forms.HiddenInput, required=False, min_value=0
     )
 
-    def __init__(self, *args, zones=None, **kwargs):
+    def __init__(self, *args, zones=None, savings_member=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # QRIS only once the induk's code is entered.
+        self.fields["payment_method"].choices = offered_payment_choices()
         self.fields["zone"].queryset = zones if zones is not None else active_zones()
+        self._offer_savings(savings_member)
         self.fields["zone"].label_from_instance = self._zone_label
         for field in self.fields.values():
             widget = field.widget
@@ -96,6 +121,27 @@ class CheckoutForm(forms.Form):
                 widget.attrs.setdefault("class", "form-select")
             elif not isinstance(widget, forms.RadioSelect | forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-control")
+
+    def _offer_savings(self, member) -> None:
+        """Offer bayar pakai tabungan only to a nasabah with a linked book."""
+        if member is None:
+            self.fields["payment_method"].choices = [
+                (code, label)
+                for code, label in self.fields["payment_method"].choices
+                if not REGISTRY[code].needs_savings_book
+            ]
+            del self.fields["savings_amount"]
+            return
+        self.fields["savings_amount"].help_text = _(
+            "Saldo tabungan Anda %(balance)s. Sisanya dibayar dengan transfer "
+            "atau QRIS. Pilih Bayar pakai tabungan sampah untuk membayar semuanya."
+        ) % {"balance": format_rupiah(member.balance)}
+
+    def savings_part(self) -> int:
+        """Return the Rupiah to take from the book besides the chosen method."""
+        if self.cleaned_data.get("payment_method") == SAVINGS.code:
+            return 0
+        return self.cleaned_data.get("savings_amount") or 0
 
     @staticmethod
     def _zone_label(zone):
@@ -149,8 +195,17 @@ class PaymentProofForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, optional: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = ""
+        if optional:  # QRIS: "I have paid", with a screenshot if the shopper likes
+            self.fields["file"].required = False
+            self.fields["file"].label = _("Tangkapan layar pembayaran (tidak wajib)")
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if not upload:
+            return None
         head = upload.read(5)
         upload.seek(0)
         if head == b"%PDF-":
@@ -158,6 +213,45 @@ class PaymentProofForm(forms.Form):
             return clean_pdf(upload)
         self.kind = PaymentProof.Kind.IMAGE
         return reencode_image(upload, max_pixels=PROOF_MAX_PIXELS).file
+
+
+class IndukQrisForm(forms.Form):
+    """The induk's static QRIS: its text pasted, or a photo of the sticker."""
+
+    payload = forms.CharField(
+        label=_("Teks QRIS"),
+        required=False,
+        max_length=512,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        help_text=_("Diawali 000201 dan diakhiri 6304 dengan 4 karakter CRC."),
+        error_messages={"max_length": _("Teks QRIS terlalu panjang (maks. 512).")},
+    )
+    photo = forms.FileField(
+        label=_("Atau foto stiker QRIS"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp"}
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        photo = data.get("photo")
+        if photo and not self.has_error("photo"):
+            # The upload checks of every photo (size, pixels, hidden code).
+            try:
+                image = open_image(photo, max_pixels=PROOF_MAX_PIXELS)
+                data["payload"] = decode_image(image)
+            except ValidationError as error:
+                self.add_error("photo", error)
+            except QrisError as error:
+                self.add_error("photo", error.message)
+        elif not data.get("payload") and not self.errors:
+            self.add_error(
+                "payload", _("Tempel teks QRIS atau unggah foto stiker QRIS.")
+            )
+        return data
 
 
 class RejectPaymentForm(forms.Form):
@@ -273,7 +367,7 @@ class DeliveryZoneForm(forms.ModelForm):
         return data
 
 
-class PayoutForm(forms.Form):
+class PayoutForm(OneTimeKeyFormMixin, forms.Form):
     posdaya = forms.ModelChoiceField(
         label=_("POSDAYA"),
         queryset=Posdaya.objects.order_by("name"),
@@ -285,9 +379,7 @@ class PayoutForm(forms.Form):
         max_value=1_000_000_000,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    paid_on = forms.DateField(
-        label=_("Tanggal bayar"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    paid_on = DateField(label=_("Tanggal bayar"))
     method = forms.ChoiceField(
         label=_("Cara bayar"), choices=SettlementEntry.Method.choices
     )
@@ -298,6 +390,7 @@ class PayoutForm(forms.Form):
         help_text=_("Nomor bukti transfer atau kuitansi."),
     )
     note = forms.CharField(label=_("Catatan"), max_length=300, required=False)
+    key = OneTimeKeyField()
 
 
 class RefundForm(forms.Form):
@@ -311,3 +404,23 @@ class RefundForm(forms.Form):
             "max_length": _("Tuliskan alasan retur."),
         },
     )
+
+
+class OrderLookupForm(forms.Form):
+    """`/pesanan/cari/`: the order code and the WhatsApp number of the checkout."""
+
+    code = forms.CharField(
+        label=_("Kode pesanan"),
+        max_length=20,
+        help_text=_("Contoh: PB-2612-AB3D"),
+    )
+    phone = PhoneField(label=_("Nomor WhatsApp saat memesan"))
+    channel = forms.ChoiceField(
+        label=_("Kirim tautan lewat"),
+        choices=[("whatsapp", _("WhatsApp")), ("email", _("Email"))],
+        initial="whatsapp",
+        widget=forms.RadioSelect,
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()

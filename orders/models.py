@@ -149,10 +149,19 @@ class Order(TimeStampedModel):
     )
     items_total = models.PositiveIntegerField(_("total barang (Rp)"))
     delivery_total = models.PositiveIntegerField(_("total ongkir (Rp)"), default=0)
+    # Kode unik of a bank transfer (1–999, 0 = none): added to the total so
+    # the amount in the bank statement names the order; it belongs to the
+    # induk, never to a POSDAYA (the sub-orders' totals leave it out).
+    unique_code = models.PositiveSmallIntegerField(_("kode unik (Rp)"), default=0)
     total = models.PositiveIntegerField(_("total bayar (Rp)"))
     note = models.CharField(_("catatan pembeli"), max_length=300, blank=True)
     expires_at = models.DateTimeField(_("batas pembayaran"), null=True, blank=True)
     paid_at = models.DateTimeField(_("dibayar pada"), null=True, blank=True)
+    # The part of the total paid from the nasabah's savings book and not given
+    # back yet; written only by orders.services.savings_payment.
+    savings_amount = models.PositiveIntegerField(
+        _("dibayar dari tabungan (Rp)"), default=0
+    )
 
     class Meta:
         verbose_name = _("pesanan")
@@ -160,8 +169,24 @@ class Order(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(total=F("items_total") + F("delivery_total")),
+                condition=Q(
+                    total=F("items_total") + F("delivery_total") + F("unique_code")
+                ),
                 name="order_total_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(unique_code__lte=999), name="order_unique_code_range"
+            ),
+            # One open order per code, so the amount received names one order.
+            models.UniqueConstraint(
+                fields=["unique_code"],
+                condition=Q(unique_code__gt=0)
+                & Q(status__in=["menunggu_pembayaran", "menunggu_verifikasi"]),
+                name="order_unique_code_open",
+            ),
+            models.CheckConstraint(
+                condition=Q(savings_amount__lte=F("total")),
+                name="order_savings_within_total",
             ),
         ]
         indexes = [
@@ -277,7 +302,17 @@ class OrderLine(models.Model):
         on_delete=models.PROTECT,
         related_name="order_lines",
     )
+    variant = models.ForeignKey(
+        "catalog.ProductVariant",
+        verbose_name=_("varian"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_lines",
+    )
     product_name = models.CharField(_("nama produk"), max_length=120)
+    # The variant's name as it was at checkout ("" for a product without).
+    variant_name = models.CharField(_("nama varian"), max_length=90, blank=True)
     unit_price = models.PositiveIntegerField(_("harga satuan (Rp)"))
     quantity = models.PositiveIntegerField(_("jumlah"))
     line_total = models.PositiveIntegerField(_("subtotal (Rp)"))
@@ -297,7 +332,13 @@ class OrderLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.product_name} × {self.quantity}"
+        return f"{self.display_name} × {self.quantity}"
+
+    @property
+    def display_name(self) -> str:
+        if self.variant_name:
+            return f"{self.product_name} ({self.variant_name})"
+        return self.product_name
 
 
 def private_storage():
@@ -305,7 +346,12 @@ def private_storage():
 
 
 class PaymentProof(TimeStampedModel):
-    """A proof of transfer uploaded by the shopper, checked by the koordinator."""
+    """A proof of transfer uploaded by the shopper, checked by the koordinator.
+
+    For QRIS it is the shopper's "I have paid" in the same queue; the
+    screenshot is optional there (the koordinator checks the merchant app),
+    so `file` and `kind` may be empty.
+    """
 
     class Status(models.TextChoices):
         PENDING = "menunggu", _("Menunggu diperiksa")
@@ -325,9 +371,14 @@ class PaymentProof(TimeStampedModel):
     )
     # Private storage: never under MEDIA_URL; only the koordinator's view serves it.
     file = models.FileField(
-        _("berkas bukti"), upload_to="payment-proofs/", storage=private_storage
+        _("berkas bukti"),
+        upload_to="payment-proofs/",
+        storage=private_storage,
+        blank=True,
     )
-    kind = models.CharField(_("jenis berkas"), max_length=8, choices=Kind.choices)
+    kind = models.CharField(
+        _("jenis berkas"), max_length=8, choices=Kind.choices, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
@@ -350,6 +401,30 @@ class PaymentProof(TimeStampedModel):
 
     def __str__(self):
         return f"{self.order.code} · {self.get_status_display()}"
+
+
+class IndukQris(TimeStampedModel):
+    """The induk's static QRIS, as printed on its sticker; the latest row counts.
+
+    Entered by the koordinator (pasted or read from a photo) and validated by
+    `orders.qris.parse_qris`; each order paid by QRIS gets a dynamic code
+    built from it with the exact amount. A new entry is a new row, so what was
+    in force when is kept (and the change is in the audit log).
+    """
+
+    payload = models.TextField(_("payload QRIS"))
+    merchant_name = models.CharField(_("nama merchant"), max_length=99)
+    merchant_city = models.CharField(_("kota merchant"), max_length=99)
+    by = recorded_by(_("oleh"))
+
+    class Meta:
+        verbose_name = _("QRIS induk")
+        verbose_name_plural = _("QRIS induk")
+        ordering = ["-created_at", "-id"]
+        get_latest_by = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.merchant_name} ({self.merchant_city})"
 
 
 class StatusEvent(AppendOnlyModel):
@@ -476,6 +551,10 @@ class SettlementEntry(AppendOnlyModel):
     reference = models.CharField(_("referensi"), max_length=120, blank=True)
     note = models.CharField(_("catatan"), max_length=300, blank=True)
     by = recorded_by(_("oleh"))
+    # Set on a payout, from its form: a double submit pays out once.
+    idempotency_key = models.UUIDField(
+        _("kunci konfirmasi"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("entri setelmen")

@@ -7,20 +7,24 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Subquery, Sum
 
-from catalog.models import Product
+from catalog.models import Product, ProductVariant
 from posdaya.models import Posdaya
 
+from . import qris
 from .models import (
     GRAMS_PER_KG,
     DeliveryMethod,
     DeliveryZone,
+    IndukQris,
     Order,
     OrderEvent,
     OrderLine,
     PaymentProof,
     SettlementEntry,
     SubOrder,
+    SubOrderEvent,
 )
+from .payments import REGISTRY, get_payment_method
 from .shipping import delivery_fee_for, parcel_weight_grams
 
 
@@ -28,14 +32,23 @@ from .shipping import delivery_fee_for, parcel_weight_grams
 class CartLine:
     product: Product
     quantity: int
+    variant: ProductVariant | None = None
+
+    @property
+    def unit_price(self) -> int:
+        return self.product.price if self.variant is None else self.variant.unit_price
+
+    @property
+    def stock(self) -> int:
+        return self.product.stock if self.variant is None else self.variant.stock
 
     @property
     def line_total(self) -> int:
-        return self.product.price * self.quantity
+        return self.unit_price * self.quantity
 
     @property
     def exceeds_stock(self) -> bool:
-        return self.quantity > self.product.stock
+        return self.quantity > self.stock
 
 
 @dataclass
@@ -67,8 +80,10 @@ class CartGroup:
 @dataclass
 class CartSummary:
     groups: list[CartGroup]
-    # Product ids in the session that can no longer be bought (gone, unpublished).
-    unavailable: list[int]
+    # Cart keys (product id, or (product id, variant id)) that can no longer be
+    # bought: gone, unpublished, a variant gone, or a product that now has
+    # variants added without one.
+    unavailable: list
 
     @property
     def items_total(self) -> int:
@@ -94,35 +109,72 @@ class CartSummary:
         return bool(self.groups)
 
 
-def summarize_cart(
-    quantities: dict[int, int], *, method: str = "", zone: DeliveryZone | None = None
-) -> CartSummary:
-    """Return the cart grouped by POSDAYA, priced from the database (one query).
+def _split(key) -> tuple[int, int | None]:
+    return (key[0], key[1]) if isinstance(key, tuple) else (key, None)
 
-    Each POSDAYA group pays the delivery fee once: it ships its own parcel,
-    priced from its weight by `delivery_fee_for`, as the checkout charges it.
+
+def summarize_cart(
+    quantities: dict, *, method: str = "", zone: DeliveryZone | None = None
+) -> CartSummary:
+    """Return the cart grouped by POSDAYA, priced from the database (one query,
+    and one more for the variants when the cart holds any).
+
+    `quantities` is keyed by product id, or by (product id, variant id) for a
+    product with variants. Each POSDAYA group pays the delivery fee once: it
+    ships its own parcel, priced from its weight by `delivery_fee_for`, as the
+    checkout charges it.
     """
     if not quantities:
         return CartSummary(groups=[], unavailable=[])
-    products = (
-        Product.objects.public()
-        .filter(pk__in=list(quantities))
+    keys = {key: _split(key) for key in quantities}
+    products = {
+        product.pk: product
+        for product in Product.objects.public()
+        .filter(pk__in={pid for pid, _vid in keys.values()})
         .select_related("posdaya")
-        .order_by("posdaya__name", "name", "pk")
+    }
+    variant_ids = [vid for _pid, vid in keys.values() if vid is not None]
+    variants = (
+        {v.pk: v for v in ProductVariant.objects.filter(pk__in=variant_ids)}
+        if variant_ids
+        else {}
+    )
+    lines, unavailable = [], []
+    for key, (pid, vid) in keys.items():
+        product = products.get(pid)
+        variant = variants.get(vid) if vid is not None else None
+        if (
+            product is None
+            or (vid is None and product.has_variants)
+            or (vid is not None and (variant is None or variant.product_id != pid))
+        ):
+            unavailable.append(key)
+            continue
+        if variant is not None:
+            variant.product = product
+        lines.append(
+            CartLine(product=product, quantity=quantities[key], variant=variant)
+        )
+    lines.sort(
+        key=lambda ln: (
+            ln.product.posdaya.name,
+            ln.product.name,
+            ln.product.pk,
+            (ln.variant.position, ln.variant.pk) if ln.variant else (0, 0),
+        )
     )
     groups: dict[int, CartGroup] = {}
-    found = set()
-    for product in products:
-        found.add(product.pk)
-        group = groups.get(product.posdaya_id)
+    for line in lines:
+        posdaya = line.product.posdaya
+        group = groups.get(posdaya.pk)
         if group is None:
-            group = groups[product.posdaya_id] = CartGroup(posdaya=product.posdaya)
-        group.lines.append(CartLine(product=product, quantity=quantities[product.pk]))
+            group = groups[posdaya.pk] = CartGroup(posdaya=posdaya)
+        group.lines.append(line)
     for group in groups.values():
         group.delivery_fee = delivery_fee_for(
             method=method, zone=zone, weight_grams=group.weight_grams
         )
-    unavailable = sorted(set(quantities) - found)
+    unavailable.sort(key=lambda key: (_split(key)[0], _split(key)[1] or 0))
     return CartSummary(groups=list(groups.values()), unavailable=unavailable)
 
 
@@ -143,7 +195,8 @@ def order_detail_queryset() -> QuerySet[Order]:
             "suborders",
             queryset=SubOrder.objects.select_related("posdaya")
             .prefetch_related(
-                Prefetch("lines", queryset=OrderLine.objects.order_by("id"))
+                Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+                Prefetch("events", queryset=SubOrderEvent.objects.order_by("id")),
             )
             .order_by("posdaya__name"),
         ),
@@ -295,3 +348,74 @@ def orders_for_overview(*, status: str = "", query: str = "") -> QuerySet[Order]
             queryset=SubOrder.objects.select_related("posdaya").order_by("pk"),
         )
     ).order_by("-created_at", "-id")
+
+
+def qris_orders_awaiting_payment(*, now) -> QuerySet[Order]:
+    """Return QRIS orders still unpaid in time, oldest first (for the queue).
+
+    The koordinator may see their money in the merchant app (the order code
+    is its bill number) before the shopper says "I have paid".
+    """
+    codes = [code for code, method in REGISTRY.items() if method.proof_optional]
+    return (
+        Order.objects.filter(
+            payment_method__in=codes, status=Order.Status.AWAITING_PAYMENT
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .prefetch_related("suborders")
+        .order_by("created_at", "id")
+    )
+
+
+def current_induk_qris() -> IndukQris | None:
+    """Return the induk's QRIS in force, or None before one was entered."""
+    return IndukQris.objects.order_by("-created_at", "-id").first()
+
+
+@dataclass(frozen=True)
+class OrderQris:
+    """The QRIS an order is paid with: the exact amount, drawn as SVG."""
+
+    payload: str
+    amount: int
+    merchant_name: str
+    merchant_city: str
+
+    @property
+    def svg(self) -> str:
+        return qris.qr_svg(self.payload)
+
+
+def qris_for_order(order: Order, amount: int) -> OrderQris | None:
+    """Return the order's dynamic QRIS for `amount`, or None when none applies.
+
+    Built from the induk QRIS in force, only for an order paid by QRIS that
+    still waits for its payment (or its check), and a positive amount.
+    """
+    if (
+        not get_payment_method(order.payment_method).shows_qris
+        or order.status
+        not in (Order.Status.AWAITING_PAYMENT, Order.Status.AWAITING_VERIFICATION)
+        or amount <= 0
+    ):
+        return None
+    induk = current_induk_qris()
+    if induk is None:
+        return None
+    return OrderQris(
+        payload=qris.dynamic_payload(induk.payload, amount, reference=order.code),
+        amount=amount,
+        merchant_name=induk.merchant_name,
+        merchant_city=induk.merchant_city,
+    )
+
+
+def unique_code_income() -> dict:
+    """Return the kode unik received by the induk: paid orders, their sum.
+
+    It is the induk's money: the sub-orders, and so the POSDAYA settlement,
+    never include it.
+    """
+    return Order.objects.filter(paid_at__isnull=False, unique_code__gt=0).aggregate(
+        orders=Count("id"), amount=Sum("unique_code", default=0)
+    )

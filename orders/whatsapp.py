@@ -8,7 +8,7 @@ from pasar.money import format_rupiah
 def suborder_message_for_posdaya(order, suborder) -> str:
     """What the shopper sends a POSDAYA about their part of an order."""
     lines = "\n".join(
-        f"- {line.product_name} × {line.quantity}" for line in suborder.lines.all()
+        f"- {line.display_name} × {line.quantity}" for line in suborder.lines.all()
     )
     return _(
         "Halo %(posdaya)s, saya %(name)s. Pesanan %(code)s:\n%(lines)s\n"

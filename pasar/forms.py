@@ -1,6 +1,7 @@
 """Form fields shared by every app."""
 
 import datetime as dt
+import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -102,3 +103,43 @@ class DateRangeForm(forms.Form):
         if self.is_bound and self.is_valid():
             return self.cleaned_data["dari"], self.cleaned_data["sampai"]
         return default
+
+
+class OneTimeKeyField(forms.UUIDField):
+    """The hidden one-time key of a form that writes money or stock.
+
+    Each form shown gets a fresh key; the service stores it on the row it
+    writes (unique), so a double click or a retried request finds the first
+    row instead of writing a second. An absent or malformed key cleans to
+    None (`OneTimeKeyFormMixin` turns that into a form-wide message) and the
+    form is shown again with a fresh key.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("initial", uuid.uuid4)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return None
+
+    def bound_data(self, data, initial):
+        return data if self.to_python(data) is not None else initial
+
+
+class OneTimeKeyFormMixin:
+    """A form with a `key` (OneTimeKeyField): refused without a valid one."""
+
+    def clean(self):
+        data = super().clean()
+        if "key" in self.fields and data.get("key") is None:
+            raise forms.ValidationError(
+                _("Formulir kedaluwarsa. Periksa isinya lalu kirim lagi."),
+                code="stale_form",
+            )
+        return data

@@ -119,7 +119,7 @@ def _flag(value: str) -> str:
     return "1"
 
 
-SORTS = ("terbaru", "termurah", "termahal", "terlaris")
+SORTS = ("terbaru", "termurah", "termahal", "terlaris", "rating")
 
 
 def _sort(value: str) -> str:

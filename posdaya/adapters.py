@@ -5,12 +5,17 @@ induk page, someone working at one POSDAYA on its branch home, someone at
 several on the dashboard entry), unless they were sent to sign in from a
 dashboard page, which they get back to. Shoppers return where they were
 (`next`), else the home page.
+
+A username may not contain "@": people sign in with a username or an email,
+and a username shaped like someone else's email would pass for her.
 """
 
 from urllib.parse import urlsplit
 
 from allauth.account.utils import get_next_redirect_url
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from pasar.accountadapter import AccountAdapter as BaseAccountAdapter
 
@@ -35,6 +40,15 @@ def is_dashboard_url(url: str | None) -> bool:
 
 
 class AccountAdapter(BaseAccountAdapter):
+    def clean_username(self, username: str, shallow: bool = False) -> str:
+        """Refuse "@" in a username, then allauth's own checks."""
+        if "@" in username:
+            raise ValidationError(
+                _("Nama pengguna tidak boleh memuat tanda @."),
+                code="username_at_sign",
+            )
+        return super().clean_username(username, shallow=shallow)
+
     def get_login_redirect_url(self, request) -> str:
         """Without a `next`: staff to their dashboard, shoppers home."""
         landing = dashboard_landing(request.user)

@@ -34,6 +34,18 @@ class PosdayaProfileForm(forms.Form):
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
     )
+    weighing_hours = forms.CharField(
+        label=_("Jam penimbangan"),
+        max_length=40,
+        required=False,
+        help_text=_("Mis. 08.00–11.00. Kosongkan bila belum tentu."),
+    )
+    weighing_place = forms.CharField(
+        label=_("Tempat penimbangan"),
+        max_length=255,
+        required=False,
+        help_text=_("Kosongkan bila sama dengan alamat POSDAYA."),
+    )
     photo = forms.FileField(
         label=_("Foto"),
         required=False,
@@ -50,6 +62,8 @@ class PosdayaProfileForm(forms.Form):
             "profile": posdaya.profile,
             "whatsapp": posdaya.whatsapp,
             "weighing_days": posdaya.weighing_days,
+            "weighing_hours": posdaya.weighing_hours,
+            "weighing_place": posdaya.weighing_place,
             **(kwargs.pop("initial", None) or {}),
         }
         super().__init__(*args, initial=initial, **kwargs)
@@ -83,10 +97,10 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
     username = forms.RegexField(
         label=_("Nama pengguna"),
-        regex=r"^[\w.@+-]{3,150}$",
+        regex=r"^[\w.+-]{3,150}$",
         help_text=_("Dipakai untuk masuk jika akun baru dibuat."),
         error_messages={
-            "invalid": _("Gunakan 3–150 huruf, angka atau tanda . @ + - _.")
+            "invalid": _("Gunakan 3–150 huruf, angka atau tanda . + - _ (tanpa @).")
         },
     )
     role = forms.ChoiceField(label=_("Peran"), choices=Membership.Role.choices)

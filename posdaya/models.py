@@ -51,6 +51,18 @@ class Posdaya(TimeStampedModel):
     weighing_days = models.JSONField(
         _("hari penimbangan"), default=default_weighing_days
     )
+    weighing_hours = models.CharField(
+        _("jam penimbangan"),
+        max_length=40,
+        blank=True,
+        help_text=_("Mis. 08.00–11.00. Kosongkan bila belum tentu."),
+    )
+    weighing_place = models.CharField(
+        _("tempat penimbangan"),
+        max_length=255,
+        blank=True,
+        help_text=_("Kosongkan bila sama dengan alamat POSDAYA."),
+    )
     is_active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:

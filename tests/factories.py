@@ -152,10 +152,13 @@ class MemberFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from banksampah.services import register_member
+        from banksampah.services import claim_member, register_member
 
         is_active = kwargs.pop("is_active", True)
-        member = register_member(**kwargs)
+        user = kwargs.pop("user", None)
+        member = register_member(with_claim_code=user is not None, **kwargs)
+        if user is not None:  # linked the only way there is: the claim code
+            member = claim_member(user=user, code=member.claim_code.code)
         if not is_active:
             model_class.objects.filter(pk=member.pk).update(is_active=False)
             member.is_active = False

@@ -26,6 +26,10 @@ def reverse_entry(*, entry: SavingsEntry, reason: str, by) -> SavingsEntry:
         raise BankSampahError(_("Tulis alasan koreksi."))
     if entry.kind == SavingsEntry.Kind.REVERSAL:
         raise BankSampahError(_("Koreksi tidak dapat dibatalkan lagi."))
+    if entry.kind in (SavingsEntry.Kind.PURCHASE, SavingsEntry.Kind.PURCHASE_REFUND):
+        raise BankSampahError(
+            _("Belanja dari tabungan dikembalikan dengan membatalkan pesanannya.")
+        )
     with transaction.atomic():
         locked = lock_member(entry.member)
         if SavingsEntry.objects.filter(reversal_of=entry).exists():

@@ -1,11 +1,12 @@
 """Sales of sorted waste to a pengepul (collector): out of stock, income in."""
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from .validation import (
     BankSampahError,
     PricedLine,
     WeighedLine,
+    same_posdaya,
     user_or_none,
 )
 
@@ -40,13 +42,19 @@ def record_sale(
     by,
     note: str = "",
     sold_on: date | None = None,
+    idempotency_key: uuid.UUID | None = None,
     at: datetime | None = None,
 ) -> PengepulSale:
     """Sell sorted waste to a pengepul: lines out of stock, total as income.
 
     A line without a price takes the sell price in force. Refused when a
-    category lacks the stock. `at` records a past sale with its own time.
+    category lacks the stock. A repeated `idempotency_key` (the form's
+    one-time key) returns the first sale and moves nothing. `at` records a
+    past sale with its own time.
     """
+    earlier = _earlier(idempotency_key, posdaya)
+    if earlier is not None:
+        return earlier
     sold_on = sold_on or timezone.localdate(at)
     buyer_name = (buyer_name or "").strip()
     if not buyer_name:
@@ -79,10 +87,35 @@ def record_sale(
                 amount=rupiah_for_weight(weight, unit_price),
             )
         )
+    try:
+        return _record(
+            posdaya, buyer_name, priced, listed, by, note, sold_on, idempotency_key, at
+        )
+    except IntegrityError:
+        # A twin with other lines took the key first (the unique constraint).
+        earlier = _earlier(idempotency_key, posdaya)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _earlier(idempotency_key, posdaya) -> PengepulSale | None:
+    if idempotency_key is None:
+        return None
+    sale = PengepulSale.objects.filter(idempotency_key=idempotency_key).first()
+    return same_posdaya(sale, posdaya)
+
+
+def _record(posdaya, buyer_name, priced, listed, by, note, sold_on, key, at):
     with transaction.atomic():
         stock = lock_stock(posdaya_id=posdaya.pk, category_ids=listed)
+        # A twin request waited for the stock locks: its sale is there now.
+        earlier = _earlier(key, posdaya)
+        if earlier is not None:
+            return earlier
         sale = PengepulSale(
             posdaya=posdaya,
+            idempotency_key=key,
             buyer_name=buyer_name,
             sold_on=sold_on,
             total_amount=sum(line.amount for line in priced),

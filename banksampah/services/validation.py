@@ -21,6 +21,15 @@ class BankSampahError(DomainError):
     """A refused bank sampah operation; the message is for the user."""
 
 
+def same_posdaya(row, posdaya):
+    """Return `row` found by a one-time key, refusing one of another POSDAYA."""
+    if row is not None and row.posdaya_id != posdaya.pk:
+        raise BankSampahError(
+            _("Formulir ini sudah dipakai di POSDAYA lain. Muat ulang halaman.")
+        )
+    return row
+
+
 @dataclass(frozen=True)
 class WeighedLine:
     """One line as entered: a category and a weight in its unit."""

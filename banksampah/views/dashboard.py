@@ -6,9 +6,11 @@ another POSDAYA's member, deposit or withdrawal is a 404.
 """
 
 import uuid
+from datetime import datetime
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -92,11 +94,22 @@ class MemberListView(BankSampahMixin, TemplateView):
 
 
 class MemberCreateView(BankSampahMixin, ServiceFormView):
+    """Open a book; then its claim-code sheet, to print or copy for the member."""
+
     template_name = "banksampah/dashboard/member_form.html"
     form_class = MemberForm
 
     def perform(self, form):
-        return services.register_member(posdaya=self.posdaya, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        member = services.register_member(
+            posdaya=self.posdaya,
+            idempotency_key=data.pop("key"),
+            with_claim_code=True,
+            **data,
+        )
+        if member.claim_code is not None:  # not when the same form came twice
+            show_claim_code_once(self.request, member, member.claim_code)
+        return member
 
     def get_success_message(self, member):
         return _("Nasabah %(name)s terdaftar dengan nomor %(number)s.") % {
@@ -105,7 +118,7 @@ class MemberCreateView(BankSampahMixin, ServiceFormView):
         }
 
     def get_success_url(self, member):
-        return self.url("member_detail", member.pk)
+        return self.url("member_claim_code", member.pk)
 
 
 class MemberUpdateView(BankSampahMixin, ServiceFormView):
@@ -132,6 +145,56 @@ class MemberUpdateView(BankSampahMixin, ServiceFormView):
 
     def get_success_url(self, member):
         return self.url("member_detail", member.pk)
+
+
+def _claim_code_session_key(member) -> str:
+    return f"banksampah:claim_code:{member.pk}"
+
+
+def show_claim_code_once(request, member, issued) -> None:
+    """Keep a new claim code in the petugas' session until its sheet is shown."""
+    request.session[_claim_code_session_key(member)] = {
+        "code": issued.code,
+        "expires_at": issued.expires_at.isoformat(),
+    }
+
+
+class MemberClaimCodeView(BankSampahMixin, TemplateView):
+    """Issue a new claim code (POST) and show it once, ready to print.
+
+    GET explains and offers the button; each POST issues a new code, voids
+    the previous one and redirects here, where the code is shown once: it
+    waits in the petugas' session only until that page is shown (the book
+    keeps only its hash, so it can never be shown again).
+    """
+
+    template_name = "banksampah/member_claim_code.html"
+    http_method_names = ["get", "post", "head", "options"]
+
+    @cached_property
+    def member(self):
+        return self.member_or_404(self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["member"] = self.member
+        context["back_url"] = self.url("member_detail", self.member.pk)
+        shown = self.request.session.pop(_claim_code_session_key(self.member), None)
+        if shown is not None:
+            context["issued"] = services.IssuedClaimCode(
+                code=shown["code"],
+                expires_at=datetime.fromisoformat(shown["expires_at"]),
+            )
+            context["claim_url"] = self.request.build_absolute_uri(
+                reverse("banksampah:claim")
+            )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        issued = services.issue_claim_code(member=self.member, by=request.user)
+        show_claim_code_once(request, self.member, issued)
+        messages.success(request, _("Kode klaim baru dibuat; kode lama tidak berlaku."))
+        return HttpResponseRedirect(self.url("member_claim_code", self.member.pk))
 
 
 class MemberDetailView(BankSampahMixin, TemplateView):
@@ -457,6 +520,7 @@ class SaleCreateView(BankSampahMixin, ServiceFormView):
                 for c, w, p in self.formset.lines
             ],
             by=self.request.user,
+            idempotency_key=form.cleaned_data["key"],
         )
 
     def service_refused(self, form, error):
@@ -493,8 +557,12 @@ class ProductionUseCreateView(BankSampahMixin, ServiceFormView):
         return context
 
     def perform(self, form):
+        data = dict(form.cleaned_data)
         return services.record_production_use(
-            posdaya=self.posdaya, by=self.request.user, **form.cleaned_data
+            posdaya=self.posdaya,
+            by=self.request.user,
+            idempotency_key=data.pop("key"),
+            **data,
         )
 
     def get_success_message(self, use):
@@ -514,8 +582,12 @@ class AdjustmentCreateView(BankSampahMixin, ServiceFormView):
         return context
 
     def perform(self, form):
+        data = dict(form.cleaned_data)
         return services.adjust_waste_stock(
-            posdaya=self.posdaya, by=self.request.user, **form.cleaned_data
+            posdaya=self.posdaya,
+            by=self.request.user,
+            idempotency_key=data.pop("key"),
+            **data,
         )
 
     def get_success_message(self, movement):

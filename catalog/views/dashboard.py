@@ -271,6 +271,7 @@ class ProductStockView(PosdayaProductMixin, ServiceFormView):
             quantity=form.cleaned_data["quantity"],
             reason=form.cleaned_data["reason"],
             by=self.request.user,
+            idempotency_key=form.cleaned_data["key"],
         )
 
     def get_success_message(self, movement) -> str:

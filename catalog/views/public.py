@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from pasar import pagecache
+from pasar.siteurl import absolute_url
 from posdaya.selectors import active_posdaya
 
 from .. import selectors
@@ -28,7 +29,7 @@ LISTING_TEMPLATE = "catalog/product_list.html#listing"
 def absolute_image_url(request, product: Product) -> str:
     """Return the absolute URL of a product's cover photo (large), or ""."""
     images = list(product.images.all())
-    return request.build_absolute_uri(images[0].large.url) if images else ""
+    return absolute_url(images[0].large.url) if images else ""
 
 
 def cover_url(request, products) -> str:
@@ -175,7 +176,7 @@ class ProductDetailView(TemplateView):
             raise Http404 from None
         # The related products are the category's: read its version first.
         dependencies.add(f"category:{product.category.slug}")
-        url = self.request.build_absolute_uri(product.get_absolute_url())
+        url = absolute_url(product.get_absolute_url())
         return {
             "product": product,
             "images": list(product.images.all()),

@@ -28,6 +28,7 @@ from .expiry import expire_due_orders, expire_order_if_due
 from .fulfilment import advance_suborder, cancel_suborder, refund_suborder
 from .payment import (
     approve_payment,
+    approve_qris_payment,
     mark_suborder_paid,
     reject_payment,
     submit_payment_proof,
@@ -58,6 +59,7 @@ __all__ = [
     "allowed_suborder_actions",
     "amount_due",
     "approve_payment",
+    "approve_qris_payment",
     "can_mark_paid",
     "can_refund",
     "cancel_suborder",

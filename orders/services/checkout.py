@@ -19,15 +19,17 @@ from django.utils.translation import gettext as _
 
 from catalog import errors as catalog_errors
 from catalog import stock
-from catalog.models import Product
+from catalog.models import Product, ProductVariant
 
 from .. import emails
 from ..models import DeliveryMethod, DeliveryZone, Order, OrderLine, SubOrder
 from ..payments import REGISTRY
 from ..shipping import delivery_fee_for, parcel_weight_grams
+from . import savings_payment
 from .errors import OrderError, OutOfStockError, PriceChangedError
 from .expiry import deadline_for
 from .state import record_placed, user_or_none
+from .unique_code import draw_unique_code, unique_codes_enabled
 
 # No 0/O, 1/I/L: a code read aloud over WhatsApp cannot be misheard.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -38,11 +40,34 @@ _RESERVATION_ERRORS = {
     catalog_errors.NotForSaleError: OrderError,
     catalog_errors.PriceChangedError: PriceChangedError,
     catalog_errors.OutOfStockError: OutOfStockError,
+    catalog_errors.VariantRequiredError: OrderError,
 }
 
 
 class _DuplicateCheckout(Exception):
     """Internal: another request already placed an order for this token."""
+
+
+@dataclass(frozen=True)
+class _Line:
+    product: Product
+    variant: ProductVariant | None
+    quantity: int
+
+    @property
+    def unit_price(self) -> int:
+        return self.product.price if self.variant is None else self.variant.unit_price
+
+    @property
+    def total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+def _key(key) -> tuple[int, int | None]:
+    """A cart key, 12 or (12, 40), as (product id, variant id or None)."""
+    if isinstance(key, tuple | list):
+        return int(key[0]), int(key[1])
+    return int(key), None
 
 
 @dataclass(frozen=True)
@@ -84,7 +109,7 @@ def generate_order_code(now: datetime | None = None) -> str:
 
 def place_order(
     *,
-    quantities: dict[int, int],
+    quantities: dict,
     customer,
     name: str,
     phone: str,
@@ -97,9 +122,13 @@ def place_order(
     expected_total: int | None = None,
     note: str = "",
     visitor: Visitor | None = None,
+    savings_amount: int = 0,
     now: datetime | None = None,
 ) -> PlacedOrder:
     """Place an order from cart quantities, reserving stock, all or nothing.
+
+    `quantities` is keyed like the cart: a product id, or (product id, variant
+    id) for a product with variants.
 
     The checkout token makes this idempotent: a second call with the same token
     (double click, reload, second tab) returns the first order, also when both
@@ -108,18 +137,20 @@ def place_order(
     `now` is the moment of placing (default: now), for the demo's history.
     With a `visitor` (the site's checkout), open unpaid orders are capped per
     WhatsApp number and per visitor; units per line are capped always.
+    `savings_amount` (or the SAVINGS method: all of it) is paid from the
+    customer's savings book in the same transaction (`savings_payment`).
     """
     existing = Order.objects.filter(checkout_token=checkout_token).first()
     if existing is not None:
         return PlacedOrder(existing, created=False)
-    quantities = {int(pk): int(q) for pk, q in quantities.items() if int(q) > 0}
+    quantities = {_key(key): int(q) for key, q in quantities.items() if int(q) > 0}
     if not quantities:
         raise OrderError(_("Keranjang Anda kosong."))
     limit = settings.PASAR_MAX_UNITS_PER_LINE
     if max(quantities.values()) > limit:
         raise OrderError(_("Paling banyak %(limit)s per produk.") % {"limit": limit})
     method = REGISTRY.get(payment_method)
-    if method is None:
+    if method is None or not method.available():
         raise OrderError(_("Pilih cara pembayaran."))
     if not method.supports(delivery_method):
         raise OrderError(
@@ -152,6 +183,13 @@ def place_order(
                 visitor=visitor,
                 now=now,
             )
+            savings_payment.apply_savings(
+                order=order,
+                method=method,
+                customer=customer,
+                amount=savings_amount,
+                now=order.created_at,
+            )
     except _DuplicateCheckout:
         return PlacedOrder(Order.objects.get(checkout_token=checkout_token), False)
     return PlacedOrder(order, created=True)
@@ -176,26 +214,41 @@ def _create_order(
 ) -> Order:
     if visitor is not None:
         _check_open_orders(phone=phone, customer=customer, visitor=visitor, now=now)
-    products = list(
-        Product.objects.filter(pk__in=list(quantities))
+    products = {
+        product.pk: product
+        for product in Product.objects.filter(pk__in={pid for pid, _vid in quantities})
         .annotate(is_public=Exists(Product.objects.public().filter(pk=OuterRef("pk"))))
         .select_related("posdaya")
         .order_by("pk")
+    }
+    variant_ids = [vid for _pid, vid in quantities if vid is not None]
+    variants = (
+        {v.pk: v for v in ProductVariant.objects.filter(pk__in=variant_ids)}
+        if variant_ids
+        else {}
     )
-    if len(products) != len(quantities):
-        raise OrderError(_("Sebagian produk di keranjang sudah tidak tersedia."))
-    for product in products:
+    lines: list[_Line] = []
+    for (pid, vid), quantity in sorted(quantities.items(), key=_line_order):
+        product = products.get(pid)
+        variant = variants.get(vid) if vid is not None else None
+        if product is None or (
+            vid is not None and (variant is None or variant.product_id != pid)
+        ):
+            raise OrderError(_("Sebagian produk di keranjang sudah tidak tersedia."))
         if not product.is_public:
             raise OrderError(
                 _("%(product)s sudah tidak dijual. Hapus dari keranjang.")
                 % {"product": product.name}
             )
-    by_posdaya: dict[int, list[Product]] = defaultdict(list)
-    for product in products:
-        by_posdaya[product.posdaya_id].append(product)
+        if variant is not None:
+            variant.product = product  # its price is pinned with the variant's
+        lines.append(_Line(product, variant, quantity))
+    by_posdaya: dict[int, list[_Line]] = defaultdict(list)
+    for line in lines:
+        by_posdaya[line.product.posdaya_id].append(line)
     # Each POSDAYA's parcel is priced from its weight, as the summary showed it.
     weight = {
-        posdaya_id: parcel_weight_grams((p, quantities[p.pk]) for p in group)
+        posdaya_id: parcel_weight_grams((ln.product, ln.quantity) for ln in group)
         for posdaya_id, group in by_posdaya.items()
     }
     fee = {
@@ -204,7 +257,7 @@ def _create_order(
         )
         for posdaya_id, grams in weight.items()
     }
-    items_total = sum(p.price * quantities[p.pk] for p in products)
+    items_total = sum(line.total for line in lines)
     delivery_total = sum(fee.values())
     if expected_total is not None and expected_total != items_total + delivery_total:
         raise PriceChangedError(
@@ -213,6 +266,7 @@ def _create_order(
     order = _insert_order(
         checkout_token=checkout_token,
         now=now,
+        unique_code=method.unique_code and unique_codes_enabled(),
         fields={
             "secret": secrets.token_urlsafe(24),
             "customer": user_or_none(customer),
@@ -234,7 +288,7 @@ def _create_order(
     # The prices read above are pinned in the reservation's condition.
     try:
         stock.reserve(
-            quantities={p: quantities[p.pk] for p in products},
+            quantities={ln.variant or ln.product: ln.quantity for ln in lines},
             reason=order.code,
             by=user_or_none(customer),
             now=now,
@@ -245,10 +299,10 @@ def _create_order(
         SubOrder(
             order=order,
             posdaya_id=posdaya_id,
-            items_total=sum(p.price * quantities[p.pk] for p in group),
+            items_total=sum(ln.total for ln in group),
             delivery_fee=fee[posdaya_id],
             parcel_weight_grams=weight[posdaya_id],
-            total=sum(p.price * quantities[p.pk] for p in group) + fee[posdaya_id],
+            total=sum(ln.total for ln in group) + fee[posdaya_id],
             created_at=now,
         )
         for posdaya_id, group in by_posdaya.items()
@@ -256,18 +310,25 @@ def _create_order(
     suborder_of = {s.posdaya_id: s for s in suborders}
     OrderLine.objects.bulk_create(
         OrderLine(
-            suborder=suborder_of[p.posdaya_id],
-            product=p,
-            product_name=p.name,
-            unit_price=p.price,
-            quantity=quantities[p.pk],
-            line_total=p.price * quantities[p.pk],
+            suborder=suborder_of[ln.product.posdaya_id],
+            product=ln.product,
+            variant=ln.variant,
+            product_name=ln.product.name,
+            variant_name=ln.variant.name if ln.variant else "",
+            unit_price=ln.unit_price,
+            quantity=ln.quantity,
+            line_total=ln.total,
         )
-        for p in products
+        for ln in lines
     )
     record_placed(order=order, suborders=suborders, by=customer, now=now)
     emails.notify_after_commit(emails.send_order_placed, order.pk)
     return order
+
+
+def _line_order(item):
+    (pid, vid), _quantity = item
+    return pid, vid or 0
 
 
 def _check_open_orders(*, phone: str, customer, visitor: Visitor, now) -> None:
@@ -324,18 +385,25 @@ def _lock_keys(keys: list[str]) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
 
 
-def _insert_order(*, checkout_token: str, now, fields: dict) -> Order:
-    """Insert the order row first: a concurrent duplicate waits on the token."""
+def _insert_order(
+    *, checkout_token: str, now, fields: dict, unique_code: bool = False
+) -> Order:
+    """Insert the order row first: a concurrent duplicate waits on the token.
+
+    With `unique_code`, a kode unik is drawn on each attempt: a racing
+    checkout that took the same one makes this insert fail, and we draw again.
+    """
     for _attempt in range(CODE_ATTEMPTS):
+        extra = draw_unique_code() if unique_code else 0
         try:
             with transaction.atomic():
                 return Order.objects.create(
                     code=generate_order_code(now),
                     checkout_token=checkout_token,
-                    **fields,
+                    **fields | {"unique_code": extra, "total": fields["total"] + extra},
                 )
         except IntegrityError:
             if Order.objects.filter(checkout_token=checkout_token).exists():
                 raise _DuplicateCheckout from None
-            # Otherwise the random code collided: draw another.
+            # Otherwise a random code (or kode unik) collided: draw another.
     raise OrderError(_("Pesanan gagal dibuat. Silakan coba lagi."))

@@ -11,12 +11,13 @@ from catalog import stock
 
 from .. import emails
 from ..models import Order, SubOrder
-from . import settlement
+from . import savings_payment, settlement
 from .errors import OrderError
 from .state import (
     lock_suborder,
     set_suborder_status,
     sum_by_product,
+    sum_by_variant,
     sync_order,
     user_or_none,
 )
@@ -52,7 +53,7 @@ def advance_suborder(
         if to_status == SS.COMPLETED:
             settlement.credit_suborder(suborder=suborder, by=by, now=now)
         sync_order(order, by=by, now=now)
-        if to_status in (SS.SHIPPED, SS.READY):
+        if to_status in (SS.SHIPPED, SS.READY, SS.COMPLETED):
             emails.notify_after_commit(emails.send_suborder_update, suborder.pk)
     return suborder
 
@@ -125,12 +126,15 @@ def cancel_locked(
         transitions=transitions,
         now=now,
     )
-    quantities = sum_by_product(suborder.lines.all())
+    lines = list(suborder.lines.all())
+    quantities = sum_by_product(lines)
     stock.release(
         quantities=quantities,
+        variants=sum_by_variant(lines),
         reason=f"{order.code}: {reason}",
         by=user_or_none(by),
         now=now,
     )
     if was_paid:
         stock.reverse_sold(quantities=quantities)
+    savings_payment.return_savings_excess(order=order, by=by, reason=reason)

@@ -13,6 +13,7 @@ from pasar.models import AuditLog
 
 from .. import emails
 from ..models import Order, OrderLine, PaymentProof, SubOrder
+from ..payments import get_payment_method
 from .errors import IllegalTransitionError, OrderError
 from .state import (
     amount_due,
@@ -30,23 +31,34 @@ SS = SubOrder.Status
 
 
 def submit_payment_proof(
-    *, order: Order, file, kind: str, by=None, now: datetime | None = None
+    *,
+    order: Order,
+    file,
+    kind: str,
+    by=None,
+    note: str = "",
+    now: datetime | None = None,
 ) -> PaymentProof:
-    """Attach a proof of transfer and put the order in the koordinator's queue."""
+    """Attach a proof of transfer and put the order in the koordinator's queue.
+
+    For QRIS (`proof_optional`) `file` may be None: the shopper's word that
+    they paid is enough to queue it; the koordinator checks the merchant app.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         order = lock_order(order.pk)
         check_proof_upload(order=order, now=now)
+        method = get_payment_method(order.payment_method)
+        if not file and not method.proof_optional:
+            raise OrderError(_("Pilih berkas bukti transfer."), field="file")
         proof = PaymentProof.objects.create(
-            order=order, file=file, kind=kind, created_at=now
+            order=order, file=file or "", kind=kind if file else "", created_at=now
         )
-        set_order_status(
-            order,
-            OS.AWAITING_VERIFICATION,
-            by=by,
-            note=_("Bukti transfer diunggah."),
-            now=now,
-        )
+        if not note and method.shows_qris:
+            note = _("Pembeli menyatakan sudah membayar dengan QRIS.")
+        elif not note:
+            note = _("Bukti transfer diunggah.")
+        set_order_status(order, OS.AWAITING_VERIFICATION, by=by, note=note, now=now)
     return proof
 
 
@@ -92,6 +104,33 @@ def approve_payment(*, proof_id: int, by, now: datetime | None = None) -> Order:
         )
         emails.notify_after_commit(emails.send_payment_decision, order.pk)
     return order
+
+
+def approve_qris_payment(*, order: Order, by, now: datetime | None = None) -> Order:
+    """Approve a QRIS order seen paid in the merchant app, before the shopper said so.
+
+    The same queue and the same approval as a claim: an empty claim is written
+    for the koordinator, then approved, in one transaction.
+    """
+    if not get_payment_method(order.payment_method).proof_optional:
+        raise OrderError(_("Hanya pesanan QRIS yang bisa disetujui tanpa bukti."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = lock_order(order.pk)
+        if order.status != OS.AWAITING_PAYMENT:
+            raise IllegalTransitionError(
+                _("Pesanan %(code)s tidak menunggu pembayaran lagi (%(status)s).")
+                % {"code": order.code, "status": OS(order.status).label}
+            )
+        proof = submit_payment_proof(
+            order=order,
+            file=None,
+            kind="",
+            by=by,
+            note=_("Koordinator melihat pembayaran QRIS masuk."),
+            now=now,
+        )
+        return approve_payment(proof_id=proof.pk, by=by, now=now)
 
 
 def reject_payment(

@@ -4,6 +4,7 @@ Every write locks the POSDAYA row first, so a payout's balance check and the
 entries it races with are serialised per POSDAYA.
 """
 
+import uuid
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -121,14 +122,25 @@ def record_payout(
     reference: str,
     by,
     note: str = "",
+    idempotency_key: uuid.UUID | None = None,
 ) -> SettlementEntry:
-    """Record money the induk paid to a POSDAYA; never more than it is owed."""
+    """Record money the induk paid to a POSDAYA; never more than it is owed.
+
+    A repeated `idempotency_key` (the form's one-time key) returns the first
+    payout: the twin of a racing pair waits for the POSDAYA lock, then finds it.
+    """
     if amount <= 0:
         raise SettlementError(
             _("Jumlah pembayaran harus lebih dari nol."), field="amount"
         )
+    earlier = _earlier_payout(idempotency_key, posdaya)
+    if earlier is not None:
+        return earlier
     with transaction.atomic():
         _lock_posdaya(posdaya.pk)
+        earlier = _earlier_payout(idempotency_key, posdaya)
+        if earlier is not None:
+            return earlier
         owed = balance_of(posdaya)
         if amount > owed:
             raise SettlementError(
@@ -145,6 +157,7 @@ def record_payout(
             reference=reference[:120],
             note=note[:300],
             by=by,
+            idempotency_key=idempotency_key,
         )
         record_audit(
             actor=by,
@@ -156,3 +169,16 @@ def record_payout(
             note=reference,
         )
         return entry
+
+
+def _earlier_payout(idempotency_key, posdaya) -> SettlementEntry | None:
+    if idempotency_key is None:
+        return None
+    entry = SettlementEntry.objects.filter(
+        idempotency_key=idempotency_key, kind=Kind.PAYOUT
+    ).first()
+    if entry is not None and entry.posdaya_id != posdaya.pk:
+        raise SettlementError(
+            _("Formulir ini sudah dipakai untuk POSDAYA lain. Muat ulang halaman.")
+        )
+    return entry

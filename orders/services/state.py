@@ -131,6 +131,15 @@ def sum_by_product(lines) -> dict[int, int]:
     return dict(sorted(totals.items()))
 
 
+def sum_by_variant(lines) -> dict[int, int]:
+    """Return {variant id: units} of the order lines that name a variant."""
+    totals: dict[int, int] = defaultdict(int)
+    for line in lines:
+        if line.variant_id is not None:
+            totals[line.variant_id] += line.quantity
+    return dict(sorted(totals.items()))
+
+
 def sync_order(order: Order, *, by, now: datetime | None = None) -> None:
     """Derive the order's state from its sub-orders (order row already locked)."""
     suborders = list(order.suborders.order_by("pk"))
@@ -178,5 +187,11 @@ def sync_order(order: Order, *, by, now: datetime | None = None) -> None:
 
 
 def amount_due(order: Order) -> int:
-    """Return what the shopper pays: the totals of the sub-orders still active."""
-    return sum(s.total for s in order.suborders.all() if s.status != SS.CANCELLED)
+    """Return what the shopper pays: the active sub-orders, plus the kode unik,
+    less what her savings book paid.
+
+    The kode unik is due while any part of the order is.
+    """
+    active = [s.total for s in order.suborders.all() if s.status != SS.CANCELLED]
+    due = sum(active) + (order.unique_code if active else 0)
+    return max(due - order.savings_amount, 0)

@@ -22,6 +22,7 @@ from posdaya.views import DashboardMixin
 
 from ..forms import (
     DeliveryZoneForm,
+    IndukQrisForm,
     PayoutForm,
     RefundForm,
     RejectPaymentForm,
@@ -29,22 +30,27 @@ from ..forms import (
 )
 from ..models import DeliveryZone, Order, PaymentProof, SubOrder
 from ..payments import get_payment_method
+from ..qris import qr_svg
 from ..selectors import (
+    current_induk_qris,
     order_detail_queryset,
     orders_for_overview,
     proofs_for_review,
+    qris_orders_awaiting_payment,
     settlement_balances,
     settlement_entries,
     suborder_detail_queryset,
     suborder_status_counts,
     suborders_after,
     suborders_of_posdaya,
+    unique_code_income,
 )
 from ..services import (
     advance_suborder,
     allowed_suborder_actions,
     amount_due,
     approve_payment,
+    approve_qris_payment,
     can_mark_paid,
     can_refund,
     create_zone,
@@ -53,6 +59,7 @@ from ..services import (
     reject_payment,
     update_zone,
 )
+from ..services.induk_qris import save_induk_qris
 from ..services.settlement import balance_of, record_payout
 from ..whatsapp import suborder_message_for_shopper
 
@@ -97,6 +104,35 @@ class ZoneUpdateView(ZoneCreateView):
         return update_zone(zone=self.object, **form.cleaned_data, by=self.request.user)
 
 
+# --- the induk's QRIS (koordinator) -------------------------------------------
+
+
+class IndukQrisView(KoordinatorRequiredMixin, DashboardMixin, ServiceFormView):
+    """Enter the induk's static QRIS once: pasted, or read from a photo."""
+
+    template_name = "orders/dashboard/induk_qris.html"
+    form_class = IndukQrisForm
+    success_url = reverse_lazy("orders_dashboard:induk_qris")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        current = current_induk_qris()
+        context["current"] = current
+        context["current_svg"] = qr_svg(current.payload) if current else ""
+        return context
+
+    def perform(self, form):
+        return save_induk_qris(
+            payload=form.cleaned_data["payload"], by=self.request.user
+        )
+
+    def get_success_message(self, entry) -> str:
+        return _("QRIS induk disimpan: %(name)s, %(city)s.") % {
+            "name": entry.merchant_name,
+            "city": entry.merchant_city,
+        }
+
+
 # --- payment verification (koordinator) --------------------------------------
 
 
@@ -116,6 +152,11 @@ class PaymentListView(KoordinatorRequiredMixin, DashboardMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["status"] = self.get_status()
         context["statuses"] = PaymentProof.Status.choices
+        if context["status"] == PaymentProof.Status.PENDING:
+            waiting = list(qris_orders_awaiting_payment(now=timezone.now())[:50])
+            for order in waiting:
+                order.amount_due = amount_due(order)
+            context["qris_waiting"] = waiting
         return context
 
 
@@ -133,16 +174,35 @@ class PaymentDetailView(KoordinatorRequiredMixin, DashboardMixin, DetailView):
             order=order,
             suborders=list(order.suborders.all()),
             amount_due=amount_due(order),
+            payment=get_payment_method(order.payment_method),
             reject_form=RejectPaymentForm(),
         )
         return context
+
+
+class PaymentQrisApproveView(KoordinatorRequiredMixin, ServiceActionView):
+    """Approve a QRIS order seen paid in the merchant app (no claim needed)."""
+
+    success_url = reverse_lazy("orders_dashboard:payment_list")
+
+    def post(self, request, *args, **kwargs):
+        self.order = get_object_or_404(Order, pk=kwargs["pk"])
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return approve_qris_payment(order=self.order, by=self.request.user)
+
+    def get_success_message(self, order) -> str:
+        return _("Pembayaran %(code)s disetujui.") % {"code": order.code}
 
 
 class PaymentProofFileView(KoordinatorRequiredMixin, View):
     """Serve a proof through an access check, never from a public media URL."""
 
     def get(self, request, pk):
-        proof = get_object_or_404(PaymentProof.objects.select_related("order"), pk=pk)
+        proof = get_object_or_404(
+            PaymentProof.objects.select_related("order").exclude(file=""), pk=pk
+        )
         pdf = proof.kind == PaymentProof.Kind.PDF
         try:
             handle = proof.file.open("rb")
@@ -385,6 +445,7 @@ class SettlementOverviewView(KoordinatorRequiredMixin, DashboardMixin, ServiceFo
             key: sum(row[key] for row in rows)
             for key in ("credits", "reversals", "payouts", "fees", "balance")
         }
+        context["unique_codes"] = unique_code_income()
         return context
 
     def perform(self, form):
@@ -397,6 +458,7 @@ class SettlementOverviewView(KoordinatorRequiredMixin, DashboardMixin, ServiceFo
             reference=data["reference"],
             note=data["note"],
             by=self.request.user,
+            idempotency_key=data["key"],
         )
 
     def get_success_message(self, entry) -> str:

@@ -4,7 +4,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -14,19 +14,28 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import ListView
 
+from banksampah.selectors import member_for_user
 from catalog.models import Product
 from pasar.ratelimit import allow
 from pasar.views import ServiceActionView
 
-from ..cart import Cart, CartError, add_to_cart, set_cart_quantity
+from ..cart import (
+    Cart,
+    CartError,
+    add_to_cart,
+    resolve_variant,
+    set_cart_quantity,
+)
 from ..forms import CartLineForm, CartRemoveForm, CheckoutForm, PaymentProofForm
 from ..models import Order
 from ..payments import get_payment_method
+from ..qris import qr_png
 from ..selectors import (
     active_zones,
     order_detail_queryset,
     order_for_visitor,
     orders_of_customer,
+    qris_for_order,
     summarize_cart,
 )
 from ..services import (
@@ -38,6 +47,7 @@ from ..services import (
     place_order,
     submit_payment_proof,
 )
+from ..services.unique_code import unique_codes_enabled
 from ..whatsapp import suborder_message_for_posdaya
 
 
@@ -91,6 +101,9 @@ class CartAddView(View):
     def post(self, request):
         form = CartLineForm(request.POST)
         if not form.is_valid():
+            if "variant" in form.errors:
+                message = form.errors["variant"][0]
+                return self.reply(request, False, message, back=True)
             return self.reply(request, False, _("Jumlah tidak valid."), back=True)
         product = (
             Product.objects.public().filter(pk=form.cleaned_data["product"]).first()
@@ -98,14 +111,19 @@ class CartAddView(View):
         if product is None:
             return self.reply(request, False, _("Produk ini tidak lagi dijual."))
         try:
+            variant = resolve_variant(
+                product=product, variant_id=form.cleaned_data["variant"]
+            )
             add_to_cart(
                 cart=Cart(request.session),
                 product=product,
+                variant=variant,
                 quantity=form.cleaned_data["quantity"],
             )
         except CartError as error:
             return self.reply(request, False, str(error), back=True)
-        message = _("%(product)s masuk keranjang.") % {"product": product.name}
+        name = product.name if variant is None else f"{product.name} ({variant.name})"
+        message = _("%(product)s masuk keranjang.") % {"product": name}
         return self.reply(request, True, message, back=True)
 
     @staticmethod
@@ -142,12 +160,17 @@ class CartUpdateView(CartActionView):
     def perform(self, form):
         cart = Cart(self.request.session)
         product_id = form.cleaned_data["product"]
+        variant_id = form.cleaned_data["variant"]
         product = Product.objects.public().filter(pk=product_id).first()
         if product is None:  # no longer sold: the cart page says so itself
-            cart.remove(product_id)
+            cart.remove(product_id, variant_id)
             return None
+        variant = resolve_variant(product=product, variant_id=variant_id)
         return set_cart_quantity(
-            cart=cart, product=product, quantity=form.cleaned_data["quantity"]
+            cart=cart,
+            product=product,
+            variant=variant,
+            quantity=form.cleaned_data["quantity"],
         )
 
     def form_invalid(self, form):
@@ -159,7 +182,9 @@ class CartRemoveView(CartActionView):
     form_class = CartRemoveForm
 
     def perform(self, form):
-        Cart(self.request.session).remove(form.cleaned_data["product"])
+        Cart(self.request.session).remove(
+            form.cleaned_data["product"], form.cleaned_data["variant"]
+        )
 
     def get_success_message(self, result) -> str:
         # Information, not success: shown as such on the cart page.
@@ -192,12 +217,20 @@ class CheckoutView(View):
         if user.is_authenticated:
             initial["name"] = user.get_full_name() or user.get_username()
             initial["email"] = user.email
-        form = CheckoutForm(initial=initial, zones=active_zones())
+        form = CheckoutForm(
+            initial=initial,
+            zones=active_zones(),
+            savings_member=member_for_user(user),
+        )
         return self._render(request, form, summary, confirming=False)
 
     def post(self, request):
         cart = Cart(request.session)
-        form = CheckoutForm(request.POST, zones=active_zones())
+        form = CheckoutForm(
+            request.POST,
+            zones=active_zones(),
+            savings_member=member_for_user(request.user),
+        )
         if not form.is_valid():
             summary = summarize_cart(cart.quantities())
             if not summary:
@@ -240,6 +273,7 @@ class CheckoutView(View):
                 expected_total=data["expected_total"],
                 note=data["note"],
                 visitor=Visitor(order_ids=placed_here),
+                savings_amount=form.savings_part(),
             )
         except OrderError as error:
             messages.error(request, str(error))
@@ -276,7 +310,12 @@ class CheckoutView(View):
         return render(
             request,
             self.template_name,
-            {"form": form, "summary": summary, "confirming": confirming},
+            {
+                "form": form,
+                "summary": summary,
+                "confirming": confirming,
+                "unique_code_on": unique_codes_enabled(),
+            },
             status=status,
         )
 
@@ -317,11 +356,13 @@ class OrderAccessMixin:
         suborders = list(order.suborders.all())
         for suborder in suborders:
             suborder.whatsapp_text = suborder_message_for_posdaya(order, suborder)
+        due = amount_due(order)
         return {
             "order": order,
             "suborders": suborders,
-            "amount_due": amount_due(order),
+            "amount_due": due,
             "payment": get_payment_method(order.payment_method),
+            "qris": qris_for_order(order, due),
             "token": order.secret,
         }
 
@@ -342,7 +383,7 @@ class OrderDetailView(OrderAccessMixin, View):
                 context["payment"].needs_proof
                 and order.status == Order.Status.AWAITING_PAYMENT
             ),
-            proof_form=PaymentProofForm(),
+            proof_form=PaymentProofForm(optional=context["payment"].proof_optional),
         )
         return render(request, self.template_name, context)
 
@@ -368,6 +409,15 @@ class PaymentProofUploadView(OrderAccessMixin, ServiceActionView):
             return HttpResponseRedirect(self.get_success_url())
         return super().post(request, *args, **kwargs)
 
+    def get_form_kwargs(self):
+        optional = get_payment_method(self.order.payment_method).proof_optional
+        return {**super().get_form_kwargs(), "optional": optional}
+
+    def get_success_message(self, result) -> str:
+        if result.file:
+            return super().get_success_message(result)
+        return _("Terima kasih. Pembayaran QRIS Anda kami periksa secepatnya.")
+
     def perform(self, form):
         return submit_payment_proof(
             order=self.order,
@@ -378,6 +428,19 @@ class PaymentProofUploadView(OrderAccessMixin, ServiceActionView):
 
     def get_success_url(self, result=None) -> str:
         return _order_url(self.order)
+
+
+class OrderQrisImageView(OrderAccessMixin, View):
+    """The order's QRIS as a PNG, for the email and apps that cannot show SVG."""
+
+    def get(self, request, code):
+        order = self.get_order(request, code)
+        code = qris_for_order(order, amount_due(order))
+        if code is None:
+            raise Http404
+        response = HttpResponse(qr_png(code.payload, scale=8), content_type="image/png")
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class InvoiceView(OrderAccessMixin, View):

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     IntegerField,
@@ -36,7 +37,7 @@ from banksampah.models import (
     PengepulSale,
     SavingsEntry,
 )
-from catalog.models import Product
+from catalog.models import Product, ProductVariant
 from orders.models import Order, OrderLine, SubOrder
 from orders.payments import REGISTRY as PAYMENT_METHODS
 from pasar.dates import day_bounds, monday, this_week, weeks_between
@@ -221,8 +222,8 @@ def income_per_week(
 # too, so a range asked again is one cache read. A week's categories are named
 # as they were when it was added up.
 
-ROLLUP_KEY = "reports:lines:v1:{posdaya}:{week}"
-RANGE_KEY = "reports:lines-range:v1:{posdaya}:{digest}"
+ROLLUP_KEY = "reports:lines:v2:{posdaya}:{week}"
+RANGE_KEY = "reports:lines-range:v2:{posdaya}:{digest}"
 RANGE_TIMEOUT = 7 * 24 * 3600  # ranges asked once do not pile up
 
 
@@ -231,7 +232,8 @@ class LineSales:
     """Units and Rupiah sold per category and per product over a range."""
 
     categories: dict = field(default_factory=dict)  # name → [units, Rupiah]
-    products: dict = field(default_factory=dict)  # (id, name, POSDAYA) → same
+    # (id, name, variant name, POSDAYA) → [units, Rupiah]
+    products: dict = field(default_factory=dict)
 
     def add(self, other: "LineSales") -> None:
         for mine, theirs in (
@@ -255,17 +257,18 @@ class LineSales:
         best = heapq.nsmallest(
             limit,
             self.products.items(),
-            key=lambda item: (-item[1][0], -item[1][1], item[0][1]),
+            key=lambda item: (-item[1][0], -item[1][1], item[0][1], item[0][2]),
         )
         return [
             {
                 "product_id": pk,
                 "product_name": name,
+                "variant_name": variant,
                 "suborder__posdaya__name": branch,
                 "quantity": q,
                 "amount": a,
             }
-            for (pk, name, branch), (q, a) in best
+            for (pk, name, variant, branch), (q, a) in best
         ]
 
 
@@ -340,11 +343,22 @@ def _add_up(buckets, posdaya) -> list[LineSales]:
             row["amount"],
         ]
     for row in (
-        lines.values("bucket", "product_id", "product_name", "suborder__posdaya__name")
+        lines.values(
+            "bucket",
+            "product_id",
+            "product_name",
+            "variant_name",
+            "suborder__posdaya__name",
+        )
         .annotate(quantity=Sum("quantity"), amount=Sum("line_total"))
         .order_by()
     ):
-        key = (row["product_id"], row["product_name"], row["suborder__posdaya__name"])
+        key = (
+            row["product_id"],
+            row["product_name"],
+            row["variant_name"],
+            row["suborder__posdaya__name"],
+        )
         sales[row["bucket"]].products[key] = [row["quantity"], row["amount"]]
     return sales
 
@@ -550,13 +564,19 @@ def category_sheet(rows) -> Sheet:
     )
 
 
+def _line_name(row) -> str:
+    if row.get("variant_name"):
+        return f"{row['product_name']} ({row['variant_name']})"
+    return row["product_name"]
+
+
 def top_products_sheet(rows) -> Sheet:
     return Sheet(
         _("Produk terlaris"),
         [_("Produk"), _("POSDAYA"), _("Jumlah terjual"), _("Rupiah")],
         [
             [
-                r["product_name"],
+                _line_name(r),
                 r["suborder__posdaya__name"],
                 r["quantity"],
                 r["amount"],
@@ -611,10 +631,54 @@ def pivot_waste(rows: list[dict]) -> dict:
 LOW_STOCK = 2
 
 
-def low_stock_products(posdaya: Posdaya, *, threshold: int = LOW_STOCK, limit=10):
-    """Return the POSDAYA's published products with `threshold` units or fewer."""
-    return list(
+@dataclass(frozen=True)
+class LowStock:
+    """A product, or one variant of a product with variants, running out."""
+
+    product_name: str
+    slug: str
+    stock: int
+    variant_name: str = ""
+
+    @property
+    def name(self) -> str:
+        if self.variant_name:
+            return f"{self.product_name} ({self.variant_name})"
+        return self.product_name
+
+
+def low_stock_products(
+    posdaya: Posdaya, *, threshold: int = LOW_STOCK, limit=10
+) -> list[LowStock]:
+    """Return the POSDAYA's published products with `threshold` units or fewer;
+    for a product with variants, each variant that low instead (one query).
+    """
+    blank = Value("", output_field=CharField())
+    plain = (
         Product.objects.filter(
             posdaya=posdaya, status=Product.Status.PUBLISHED, stock__lte=threshold
-        ).order_by("stock", "name")[:limit]
+        )
+        .filter(has_variants=False)
+        .annotate(option1=blank, option2=blank)
+        .values_list("name", "slug", "stock", "option1", "option2")
+        .order_by()
     )
+    variants = (
+        ProductVariant.objects.order_by()
+        .filter(
+            product__posdaya=posdaya,
+            product__status=Product.Status.PUBLISHED,
+            stock__lte=threshold,
+        )
+        .values_list("product__name", "product__slug", "stock", "option1", "option2")
+    )
+    rows = plain.union(variants, all=True).order_by("stock", "name", "option1")
+    return [
+        LowStock(
+            name,
+            slug,
+            stock,
+            " / ".join(value for value in (option1, option2) if value),
+        )
+        for name, slug, stock, option1, option2 in rows[:limit]
+    ]

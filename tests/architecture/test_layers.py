@@ -1,4 +1,5 @@
-"""Imports run one way: shared base → posdaya → banksampah → catalog → orders → site.
+"""Imports run one way: base → posdaya → notifications → banksampah → catalog →
+orders → reviews → site.
 
 Every import statement of every module is read from the source (also the ones
 inside functions, and `importlib.import_module("…")` calls), so a lazy import
@@ -13,7 +14,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # Lowest first. A module may import its own layer and the ones before it.
-LAYERS = ["pasar", "posdaya", "banksampah", "catalog", "orders", "pasar.site"]
+LAYERS = [
+    "pasar",
+    "posdaya",
+    "notifications",
+    "banksampah",
+    "catalog",
+    "orders",
+    "reviews",
+    "pasar.site",
+]
 
 
 def layer_of(module: str) -> str | None:
@@ -112,5 +122,13 @@ def test_every_app_folder_is_in_a_layer():
         for p in ROOT.glob("*/apps.py")
         if p.parent.name not in {"benchmarks", "tests"}
     }
-    assert apps == {"pasar", "posdaya", "banksampah", "catalog", "orders"}
+    assert apps == {
+        "pasar",
+        "posdaya",
+        "notifications",
+        "banksampah",
+        "catalog",
+        "orders",
+        "reviews",
+    }
     assert (ROOT / "pasar" / "site" / "apps.py").exists()

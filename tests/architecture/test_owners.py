@@ -6,9 +6,11 @@ thing anywhere but in its owner module fails here, with the file and line.
 | invariant | its one writer |
 |---|---|
 | `Product.stock`, `Product.sold_count`, `StockMovement` | `catalog/stock.py` |
+| `ProductVariant.stock` (the sum is the product's), `has_variants` | the same |
 | `Order.status`, `SubOrder.status`, the event rows | `orders/services/state.py` |
 | new orders, their sub-orders and lines | `orders/services/checkout.py` |
 | `SettlementEntry` | `orders/services/settlement.py` |
+| `Review` rows, `Product.rating_avg`, `Product.rating_count` | `reviews/services.py` |
 | the catalog and orders demos write nothing themselves | (services only) |
 | no `unittest.mock` in catalog/ and orders/ | |
 """
@@ -27,8 +29,9 @@ RULES = [
     Rule(
         name="product stock",
         labels=(
-            r"create:StockMovement|sql:catalog_(product|stockmovement)"
-            r"|(set|assign|save):\w+\.(stock|sold_count)|F:(stock|sold_count)"
+            r"create:StockMovement|sql:catalog_(product|productvariant|stockmovement)"
+            r"|(set|assign|save):\w+\.(stock|sold_count|has_variants)"
+            r"|F:(stock|sold_count)"
         ),
         owners=("catalog/stock.py",),
     ),
@@ -53,9 +56,18 @@ RULES = [
         owners=("orders/services/settlement.py",),
     ),
     Rule(
+        name="reviews and product ratings",
+        labels=(
+            r"create:Review|(set|write):Review\.\w+|sql:reviews_review"
+            r"|(set|assign|save):\w+\.(rating_avg|rating_count)"
+            r"|F:(rating_avg|rating_count)"
+        ),
+        owners=("reviews/services.py",),
+    ),
+    Rule(
         name="demos use services",
         labels=rf"write:.*|F:.*|sql:.*|(create|set):({MODELS})\b.*",
-        scope=("catalog/demo.py", "orders/demo.py"),
+        scope=("catalog/demo.py", "orders/demo.py", "reviews/demo.py"),
     ),
     Rule(
         name="no patched clock in shipped code",
@@ -128,6 +140,37 @@ def test_the_scanner_sees_every_kind_of_planted_write(probe):
         "orders/_owner_probe.py:18 create:Order (placed orders)",
         "orders/_owner_probe.py:19 create:SettlementEntry (settlement entries)",
         "orders/_owner_probe.py:20 sql:catalog_product (product stock)",
+    ]
+
+
+VARIANT_PROBE = """\
+from catalog.models import ProductVariant
+from django.db.models import F
+
+
+def planted(variant, product):
+    ProductVariant.objects.filter(pk=variant.pk).update(stock=F("stock") + 1)
+    ProductVariant.objects.create(product=product, option1="Batik", stock=5)
+    variant.stock = 3
+    product.variants.update(stock=0)
+    cursor.execute("UPDATE catalog_productvariant SET stock = 0")
+"""
+
+
+def test_a_variants_stock_written_outside_its_owner_is_caught():
+    path = ROOT / "catalog" / "_variant_probe.py"
+    path.write_text(VARIANT_PROBE)
+    try:
+        found = [line for line in violations(RULES) if "_variant_probe" in line]
+    finally:
+        path.unlink()
+    assert found == [
+        "catalog/_variant_probe.py:6 F:stock (product stock)",
+        "catalog/_variant_probe.py:6 set:ProductVariant.stock (product stock)",
+        "catalog/_variant_probe.py:7 set:ProductVariant.stock (product stock)",
+        "catalog/_variant_probe.py:8 assign:variant.stock (product stock)",
+        "catalog/_variant_probe.py:9 set:variants.stock (product stock)",
+        "catalog/_variant_probe.py:10 sql:catalog_productvariant (product stock)",
     ]
 
 

@@ -142,7 +142,10 @@ def denied_posts(d, pet):
         "lines-0-weight": "2",
     }
     return [
-        (base + "nasabah/baru/", {"name": "Ibu Baru"}),
+        (
+            base + "nasabah/baru/",
+            {"name": "Ibu Baru", "key": "1b1f1c3e-9a43-4d1e-8a36-1f2d9f5b0c11"},
+        ),
         (base + f"nasabah/{d['member']}/ubah/", {"name": "Diubah", "is_active": "on"}),
         (
             base + "setoran/baru/",
@@ -165,12 +168,29 @@ def denied_posts(d, pet):
         (base + f"penarikan/{d['withdrawal']}/batal/", {"reason": "Salah"}),
         (
             base + "penjualan/baru/",
-            {"buyer_name": "Pak X", **lines, "lines-0-weight": "0.5"},
+            {
+                "buyer_name": "Pak X",
+                **lines,
+                "lines-0-weight": "0.5",
+                "key": "2b1f1c3e-9a43-4d1e-8a36-1f2d9f5b0c11",
+            },
         ),
-        (base + "stok/produksi/", {"category": pet.pk, "weight": "0.5"}),
+        (
+            base + "stok/produksi/",
+            {
+                "category": pet.pk,
+                "weight": "0.5",
+                "key": "3b1f1c3e-9a43-4d1e-8a36-1f2d9f5b0c11",
+            },
+        ),
         (
             base + "stok/penyesuaian/",
-            {"category": pet.pk, "weight": "0.5", "reason": "Lupa dicatat"},
+            {
+                "category": pet.pk,
+                "weight": "0.5",
+                "reason": "Lupa dicatat",
+                "key": "4b1f1c3e-9a43-4d1e-8a36-1f2d9f5b0c11",
+            },
         ),
         (
             "/dasbor/induk/harga-sampah/",
@@ -234,3 +254,29 @@ def test_passbook_for_anonymous_non_member_and_member(client, shopper, member, p
     response = client_for(shopper).get("/tabungan/cetak/")
     assert response.status_code == 200
     assert "Rp\xa06.000" in response.content.decode()
+
+
+def test_waste_price_date_input_renders_iso_and_accepts_day_first(koordinator, pet):
+    """The start date shows 2026-12-01 (browsers drop 01-12-2026); both are read."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.utils import timezone
+
+    client = client_for(koordinator)
+    noon = timezone.make_aware(dt.datetime(2026, 12, 1, 12))
+    with mock.patch("django.utils.timezone.now", return_value=noon):
+        html = client.get("/dasbor/induk/harga-sampah/").content.decode()
+    assert 'type="date" name="valid_from" value="2026-12-01"' in html
+    response = client.post(
+        "/dasbor/induk/harga-sampah/",
+        {
+            "category": pet.pk,
+            "valid_from": "01-12-2026",
+            "buy_price": "3500",
+            "sell_price": "4500",
+        },
+    )
+    assert response.status_code == 302
+    price = WastePrice.objects.get(category=pet, valid_from=dt.date(2026, 12, 1))
+    assert (price.buy_price, price.sell_price) == (3500, 4500)

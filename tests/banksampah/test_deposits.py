@@ -172,8 +172,9 @@ def test_passbook_page_query_count(django_assert_num_queries, shopper, member, p
         deposit(member, (pet, "1"))
     client = client_for(shopper)
     client.get("/tabungan/")
-    # session, user, member (+posdaya), count, page of entries
-    with django_assert_num_queries(5):
+    # session, user, roles (the header's dashboard link), member (+posdaya),
+    # her waste (lines, pool, categories), count, page of entries
+    with django_assert_num_queries(9):
         response = client.get("/tabungan/?page=2")
     assert response.status_code == 200
 

@@ -5,6 +5,7 @@ redirect and message of each success, and show that a refused service call
 lands on the page with its message and changes nothing.
 """
 
+import re
 import uuid
 
 import pytest
@@ -54,12 +55,19 @@ def test_each_branch_form_redirects_with_its_message(petugas, member, pet):
     dep = deposit(member, (pet, "10"))  # Rp 30.000, 10 kg
     client = client_for(petugas)
 
-    response = client.post(BASE + "nasabah/baru/", {"name": "Ibu Baru"})
+    response = client.post(
+        BASE + "nasabah/baru/", {"name": "Ibu Baru", "key": str(uuid.uuid4())}
+    )
     new = Member.objects.get(name="Ibu Baru")
-    assert response["Location"] == BASE + f"nasabah/{new.pk}/"
-    assert messages_of(client, response) == [
+    # Straight to the claim-code sheet, to print or copy for the member.
+    assert response["Location"] == BASE + f"nasabah/{new.pk}/kode-klaim/"
+    sheet = client.get(response["Location"])
+    assert [(m.level_tag, str(m)) for m in sheet.context["messages"]] == [
         ("success", "Nasabah Ibu Baru terdaftar dengan nomor BHG-07-0002.")
     ]
+    assert re.search(
+        r"[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}", sheet.content.decode()
+    ), "the code is on the sheet"
 
     response = client.post(
         BASE + f"nasabah/{new.pk}/ubah/", {"name": "Ibu Baru Sekali", "is_active": "on"}
@@ -80,7 +88,8 @@ def test_each_branch_form_redirects_with_its_message(petugas, member, pet):
     assert messages_of(client, response) == [("success", "Koreksi dicatat.")]
 
     response = client.post(
-        BASE + "stok/produksi/", {"category": pet.pk, "weight": "1", "note": ""}
+        BASE + "stok/produksi/",
+        {"category": pet.pk, "weight": "1", "note": "", "key": str(uuid.uuid4())},
     )
     assert response["Location"] == BASE + "stok/"
     assert messages_of(client, response) == [
@@ -89,7 +98,12 @@ def test_each_branch_form_redirects_with_its_message(petugas, member, pet):
 
     response = client.post(
         BASE + "stok/penyesuaian/",
-        {"category": pet.pk, "weight": "-1", "reason": "Basah"},
+        {
+            "category": pet.pk,
+            "weight": "-1",
+            "reason": "Basah",
+            "key": str(uuid.uuid4()),
+        },
     )
     assert response["Location"] == BASE + "stok/"
     assert messages_of(client, response) == [("success", "Penyesuaian stok dicatat.")]
@@ -99,6 +113,7 @@ def test_each_branch_form_redirects_with_its_message(petugas, member, pet):
         {
             "buyer_name": "Pak Darto",
             "note": "",
+            "key": str(uuid.uuid4()),
             "lines-TOTAL_FORMS": "1",
             "lines-INITIAL_FORMS": "0",
             "lines-0-category": str(pet.pk),
@@ -134,13 +149,18 @@ def test_refusals_show_on_the_page_and_change_nothing(petugas, member, pet):
         ),
         (
             BASE + "stok/produksi/",
-            {"category": pet.pk, "weight": "1.5"},
+            {"category": pet.pk, "weight": "1.5", "key": str(uuid.uuid4())},
             "Stok Botol plastik PET tidak cukup: tersedia 1,000\xa0kg, "
             "diminta 1,500\xa0kg.",
         ),
         (
             BASE + "stok/penyesuaian/",
-            {"category": pet.pk, "weight": "-2", "reason": "Hilang"},
+            {
+                "category": pet.pk,
+                "weight": "-2",
+                "reason": "Hilang",
+                "key": str(uuid.uuid4()),
+            },
             "Stok Botol plastik PET tidak cukup: tersedia 1,000\xa0kg, "
             "diminta 2,000\xa0kg.",
         ),
@@ -148,6 +168,7 @@ def test_refusals_show_on_the_page_and_change_nothing(petugas, member, pet):
             BASE + "penjualan/baru/",
             {
                 "buyer_name": "Pak Darto",
+                "key": str(uuid.uuid4()),
                 "lines-TOTAL_FORMS": "1",
                 "lines-INITIAL_FORMS": "0",
                 "lines-0-category": str(pet.pk),

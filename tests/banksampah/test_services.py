@@ -327,25 +327,3 @@ def test_sale_production_and_adjustment_move_stock_never_below_zero(
     moves = WasteStockMovement.objects.filter(posdaya=posdaya, category=pet)
     assert moves.aggregate(total=Sum("weight"))["total"] == Decimal("0")
     assert AuditLog.objects.filter(action="stock_adjustment").count() == 1
-
-
-def test_member_form_links_an_account_for_the_passbook(posdaya, petugas, client):
-    from banksampah.models import Member
-    from tests.conftest import client_for
-    from tests.factories import PASSWORD, UserFactory
-
-    siti = UserFactory(username="siti", email="siti@contoh.id")
-    staff = client_for(petugas)
-    url = f"/dasbor/{posdaya.slug}/bank-sampah/nasabah/baru/"
-    base = {"name": "Ibu Siti", "whatsapp": "", "address": "", "rt": "", "rw": ""}
-    response = staff.post(url, {**base, "user": "tidak-ada"})
-    assert "Akun tidak-ada tidak ditemukan" in response.content.decode()
-    assert Member.objects.count() == 0
-    assert staff.post(url, {**base, "user": "SITI@contoh.id"}).status_code == 302
-    member = Member.objects.get()
-    assert member.user == siti
-    again = staff.post(url, {**base, "name": "Ibu Lain", "user": "siti"})
-    assert "sudah terhubung ke buku tabungan lain" in again.content.decode()
-    assert Member.objects.count() == 1
-    client.post("/akun/login/", {"login": "siti", "password": PASSWORD})
-    assert member.account_number in client.get("/tabungan/").content.decode()

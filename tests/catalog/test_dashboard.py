@@ -2,6 +2,7 @@
 
 import io
 import struct
+import uuid
 import zlib
 
 import pytest
@@ -118,7 +119,11 @@ def post_cases(product, image, category):
         ("baru/", product_data(category), 302),
         (f"{product.pk}/", product_data(category, **{"product-price": "99000"}), 302),
         (f"{product.pk}/status/", {"action": "archive"}, 302),
-        (f"{product.pk}/stok/", {"quantity": "3", "reason": "produksi"}, 302),
+        (
+            f"{product.pk}/stok/",
+            {"quantity": "3", "reason": "produksi", "key": str(uuid.uuid4())},
+            302,
+        ),
         (f"{product.pk}/foto/", {"images": upload(png_bytes())}, 302),
         (f"{product.pk}/foto/{image.pk}/", {"action": "down"}, 302),
     ]
@@ -444,7 +449,10 @@ def test_publish_unpublish_archive(pengelola, product, client):
 def test_stock_adjustment_records_movement_and_audit(pengelola, product):
     client = client_for(pengelola)
     url = f"/dasbor/bahagia/produk/{product.pk}/stok/"
-    response = client.post(url, {"quantity": "5", "reason": "Produksi minggu ini"})
+    response = client.post(
+        url,
+        {"quantity": "5", "reason": "Produksi minggu ini", "key": str(uuid.uuid4())},
+    )
     assert response.status_code == 302
     product.refresh_from_db()
     assert product.stock == 7
@@ -470,7 +478,7 @@ def test_stock_adjustment_records_movement_and_audit(pengelola, product):
 def test_stock_cannot_go_below_zero(pengelola, product):
     response = client_for(pengelola).post(
         f"/dasbor/bahagia/produk/{product.pk}/stok/",
-        {"quantity": "-3", "reason": "rusak"},
+        {"quantity": "-3", "reason": "rusak", "key": str(uuid.uuid4())},
     )
     assert response.status_code == 200
     assert "Stok tidak cukup: sisa 2, akan dikurangi 3." in response.content.decode()

@@ -92,8 +92,9 @@ UNCACHED = {
 # category and POSDAYA choices come from the cache (the search still reads
 # categories and POSDAYA names with the waste categories, in its own query).
 CHOICES_CACHED = {"listing": 3, "filtered": 3, "search": 7, "category": 4}
-# Per visitor: the session (and the user when signed in), nothing else.
-OWN = {"guest with a cart": 1, "signed in": 2, "no session": 0}
+# Per visitor: the session (signed in: also the user and the policy's roles
+# for the header's menu), nothing else.
+OWN = {"guest with a cart": 1, "signed in": 3, "no session": 0}
 KINDS = pytest.mark.parametrize("kind", list(OWN))
 
 

@@ -5,6 +5,7 @@ run against both versions, so the move changed no answer.
 """
 
 import io
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -143,12 +144,17 @@ def test_product_buttons(pengelola, product, other_posdaya):
         {"images": ["Pilih minimal satu foto."]},
     )
     stock = f"{base}stok/"
-    assert answer(client, stock, {"quantity": "3", "reason": "produksi"}) == (
+    key = str(uuid.uuid4())
+    assert answer(
+        client, stock, {"quantity": "3", "reason": "produksi", "key": key}
+    ) == (
         302,
         stock,
         [("success", "Stok Tas Kopi sekarang 5.")],
     )
-    refused = client.post(stock, {"quantity": "-9", "reason": "rusak"})
+    refused = client.post(
+        stock, {"quantity": "-9", "reason": "rusak", "key": str(uuid.uuid4())}
+    )
     assert (refused.status_code, refused.context["form"].errors) == (
         200,
         {"quantity": ["Stok tidak cukup: sisa 5, akan dikurangi 9."]},

@@ -51,6 +51,7 @@ def make_order(
     customer=None,
     email="budi@contoh.id",
     token=None,
+    savings=0,
 ):
     """Place an order through the service, as checkout does."""
     return place_order(
@@ -64,6 +65,7 @@ def make_order(
         zone=zone,
         payment_method=payment,
         checkout_token=token or secrets.token_urlsafe(24),
+        savings_amount=savings,
     ).order
 
 

@@ -151,8 +151,9 @@ def test_cart_page_queries_fixed_when_signed_in(
 ):
     client = client_for(UserFactory())
     fill_cart(client, lines, branches)
-    # session, user, products with their POSDAYA
-    with django_assert_num_queries(3):
+    # session, user, products with their POSDAYA, the user's roles (the
+    # header shows "Dasbor" only to staff)
+    with django_assert_num_queries(4):
         client.get("/keranjang/")
 
 

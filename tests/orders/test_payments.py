@@ -15,17 +15,19 @@ def test_order_payment_method_choices_are_the_registry():
     field = Order._meta.get_field("payment_method")
     assert list(field.choices) == [
         ("transfer", "Transfer bank ke rekening POSDAYA Induk"),
+        ("qris", "QRIS (e-wallet atau m-banking)"),
         ("bayar_di_tempat", "Bayar di tempat (tunai)"),
+        ("tabungan", "Bayar pakai tabungan sampah"),
     ]
 
 
 def test_a_registered_method_is_a_choice_without_a_migration(monkeypatch, order):
-    qris = PaymentMethod(code="qris", label="QRIS")
-    monkeypatch.setitem(REGISTRY, "qris", qris)
+    gateway = PaymentMethod(code="gateway", label="Gateway")
+    monkeypatch.setitem(REGISTRY, "gateway", gateway)
     field = Order._meta.get_field("payment_method")
-    assert ("qris", "QRIS") in list(field.choices)
-    Order.objects.filter(pk=order.pk).update(payment_method="qris")
-    assert Order.objects.get(pk=order.pk).get_payment_method_display() == "QRIS"
+    assert ("gateway", "Gateway") in list(field.choices)
+    Order.objects.filter(pk=order.pk).update(payment_method="gateway")
+    assert Order.objects.get(pk=order.pk).get_payment_method_display() == "Gateway"
     out = StringIO()
     call_command("makemigrations", "orders", check=True, dry_run=True, stdout=out)
     assert out.getvalue() == "No changes detected in app 'orders'\n"

@@ -1,5 +1,6 @@
 """Settlement: credits on completion, reversals on refunds, payouts, balances."""
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -167,6 +168,7 @@ def test_balances_shown_equal_credits_minus_payouts(
             "paid_on": "2026-11-27",
             "method": "tunai",
             "reference": "KW-07",
+            "key": str(uuid.uuid4()),
         },
     )
     assert response.status_code == 302
@@ -207,6 +209,7 @@ def test_payout_form_bad_input(koordinator, posdaya):
                 "amount": "100",
                 "paid_on": "2026-11-27",
                 "method": "tunai",
+                "key": str(uuid.uuid4()),
             },
             "melebihi saldo",
         ),
@@ -287,3 +290,33 @@ def test_denied_payouts_and_refunds_change_nothing(
     response = actors.koordinator.post(refund_url, {"reason": "Rusak"})
     assert response.status_code == 302
     assert SettlementEntry.objects.count() == 2
+
+
+def test_payout_date_input_renders_iso_and_accepts_day_first(
+    cod_order, posdaya, pengelola, koordinator
+):
+    """The date input shows 2026-12-01 (browsers drop 01-12-2026); both are read."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.utils import timezone
+
+    complete(cod_order.suborders.get(posdaya=posdaya), pengelola)
+    client = client_for(koordinator)
+    noon = timezone.make_aware(dt.datetime(2026, 12, 1, 12))
+    with mock.patch("django.utils.timezone.now", return_value=noon):
+        html = client.get("/dasbor/induk/setelmen/").content.decode()
+    assert 'type="date" name="paid_on" value="2026-12-01"' in html
+    data = {
+        "posdaya": posdaya.pk,
+        "paid_on": "01-12-2026",
+        "method": "tunai",
+        "key": str(uuid.uuid4()),
+    }
+    refused = client.post("/dasbor/induk/setelmen/", {**data, "amount": "0"})
+    assert refused.status_code == 200
+    assert 'type="date" name="paid_on" value="2026-12-01"' in refused.content.decode()
+    response = client.post("/dasbor/induk/setelmen/", {**data, "amount": "1000"})
+    assert response.status_code == 302
+    payout = SettlementEntry.objects.get(kind="payout")
+    assert (payout.paid_on, payout.amount) == (date(2026, 12, 1), -1000)

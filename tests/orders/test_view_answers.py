@@ -5,6 +5,7 @@ run against both versions, so the move changed no answer.
 """
 
 import io
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -188,6 +189,7 @@ def test_payout_form(koordinator, cod_order, posdaya, pengelola, product):
         "amount": "35001",
         "paid_on": "2026-11-27",
         "method": "tunai",
+        "key": str(uuid.uuid4()),
     }
     refused = client.post("/dasbor/induk/setelmen/", data)
     assert refused.status_code == 200

@@ -116,7 +116,7 @@ def test_app_role_inserts_but_cannot_change_ledgers_or_schema(app_role):
 @postgres_only
 @pytest.mark.postgres
 def test_app_role_can_run_the_site(app_role):
-    """Checkout, payment, cancellation, weighing and withdrawal as the app role."""
+    """Checkout, payment, cancelling, weighing, withdrawal, savings as the app role."""
     script = textwrap.dedent(
         """
         import secrets, uuid
@@ -141,7 +141,7 @@ def test_app_role_can_run_the_site(app_role):
         first, second = order.suborders.order_by("pk")
         mark_suborder_paid(suborder=first, by=None)
         cancel_suborder(suborder=second, by=None, reason="Habis")
-        member = MemberFactory(posdaya=posdaya)
+        member = MemberFactory(posdaya=posdaya, user=UserFactory())
         waste = WasteCategoryFactory()
         WastePriceFactory(category=waste, buy_price=3000, sell_price=4000)
         record_deposit(
@@ -149,9 +149,16 @@ def test_app_role_can_run_the_site(app_role):
             by=None, idempotency_key=uuid.uuid4(),
         )
         record_withdrawal(member=member, amount=1000, by=None)
+        # Bayar pakai tabungan, then cancelled: a debit and a credit entry.
+        paid = place_order(
+            quantities={product.pk: 1}, customer=member.user, name="Siti",
+            phone="6281298765432", delivery_method="ambil",
+            payment_method="tabungan", checkout_token=secrets.token_urlsafe(24),
+        ).order
+        cancel_suborder(suborder=paid.suborders.get(), by=None, reason="Batal")
         member.refresh_from_db()
         product.refresh_from_db()
-        print(order.status, product.stock, member.balance)
+        print(order.status, member.entries.count(), product.stock, member.balance)
         """
     )
     db = connection.settings_dict
@@ -175,7 +182,7 @@ def test_app_role_can_run_the_site(app_role):
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.split()[-2:] == ["3", "5000"]
+    assert result.stdout.split()[-3:] == ["4", "3", "5000"]
 
 
 @postgres_only

@@ -17,10 +17,11 @@ from catalog.models import Product
 from orders.models import DeliveryZone, Order, SubOrder
 from orders.shipping import extra_kg_started
 from posdaya.models import Membership, Posdaya
+from reviews.models import Review
 
 from ..conftest import client_for
 
-LABELS = ("pasar", "posdaya", "catalog", "orders", "banksampah", "auth")
+LABELS = ("pasar", "posdaya", "catalog", "orders", "banksampah", "reviews", "auth")
 
 
 def row_counts():
@@ -145,3 +146,28 @@ def test_demo_courier_parcels_are_priced_by_weight(seeded):
         "delivery_fee", "order__zone__fee"
     )
     assert local and all(fee == zone_fee for fee, zone_fee in local)
+
+
+def test_reviews_of_completed_orders_and_the_stored_ratings(seeded):
+    reviews = Review.objects.all()
+    assert 0 < reviews.count() <= 120
+    assert not reviews.exclude(line__suborder__status="selesai").exists()
+    assert reviews.exclude(reply="").exists()
+    for product in Product.objects.filter(rating_count__gt=0):
+        ratings = list(product.reviews.values_list("rating", flat=True))
+        assert product.rating_count == len(ratings)
+        assert abs(float(product.rating_avg) - sum(ratings) / len(ratings)) < 0.005
+    assert Product.objects.filter(rating_count__gt=0).count() == (
+        reviews.values("product").distinct().count()
+    )
+
+
+def test_demo_nasabah_paid_a_craft_with_her_savings(seeded, django_user_model):
+    user = django_user_model.objects.get(username="nasabah-demo")
+    order = Order.objects.get(customer=user, payment_method="tabungan")
+    assert order.status == Order.Status.PAID
+    assert order.savings_amount == order.total
+    debit = user.member.entries.get(kind="purchase")
+    assert (debit.amount, debit.order_code) == (-order.total, order.code)
+    body = client_for(user).get("/tabungan/").content.decode()
+    assert f'<a href="/pesanan/{order.code}/">' in body

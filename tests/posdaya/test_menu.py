@@ -22,12 +22,14 @@ BRANCH_ENTRIES = {
         "Ringkasan",
         "Produk",
         "Pesanan",
+        "Ulasan",
         "Bank sampah",
         "Profil POSDAYA",
         "Staf",
         "Setelmen",
+        "Pesan WhatsApp",
     ],
-    "petugas": ["Ringkasan", "Bank sampah"],
+    "petugas": ["Ringkasan", "Bank sampah", "Pesan WhatsApp"],
 }
 INDUK_ENTRIES = [
     "Laporan induk",
@@ -36,10 +38,13 @@ INDUK_ENTRIES = [
     "Semua pesanan",
     "Setelmen POSDAYA",
     "Log audit",
+    "Pesan keluar",
     "Verifikasi pembayaran",
+    "QRIS induk",
     "Kategori produk",
     "Zona ongkir",
     "Harga sampah",
+    "Ulasan",
 ]
 
 
@@ -236,3 +241,13 @@ def test_branch_home_queries(role, queries, people, posdaya, django_assert_num_q
     client.get(f"/dasbor/{posdaya.slug}/")
     with django_assert_num_queries(queries):
         assert client.get(f"/dasbor/{posdaya.slug}/").status_code == 200
+
+
+def test_header_dashboard_link_only_for_staff(shopper, pengelola):
+    """A shopper's header has no "Dasbor" (it would answer 403); a pengelola's does."""
+    page = client_for(shopper).get("/").content.decode()
+    assert 'href="/dasbor/"' not in page
+    client = client_for(pengelola)
+    page = client.get("/").content.decode()
+    assert '<a class="dropdown-item" href="/dasbor/">Dasbor</a>' in page
+    assert client.get("/dasbor/").status_code == 200

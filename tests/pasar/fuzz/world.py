@@ -12,10 +12,17 @@ from PIL import Image
 
 from banksampah.models import Withdrawal
 from banksampah.services import WeighedLine, record_deposit, record_withdrawal
+from catalog.services import add_variant, set_variant_options
 from orders.models import DeliveryMethod, SubOrder
-from orders.services import place_order, submit_payment_proof
+from orders.services import (
+    advance_suborder,
+    mark_suborder_paid,
+    place_order,
+    submit_payment_proof,
+)
 from pasar.uploads import reencode_image
 from posdaya.models import Membership
+from reviews.services import post_review
 
 from ...factories import (
     PASSWORD,
@@ -48,6 +55,10 @@ class World:
     suborder: object
     proof: object
     membership: object
+    done_order: object  # its Bahagia part selesai, one line reviewed
+    line: object
+    review: object
+    variant: object  # of its own product (w.variant.product), so w.product keeps none
     values: dict = field(default_factory=dict)
 
 
@@ -67,7 +78,9 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
     waste = WasteCategoryFactory(name="Kardus", slug="kardus")
     WastePriceFactory(category=waste, buy_price=1500, sell_price=2000)
     zone = DeliveryZoneFactory(name="Babelan", fee=10000)
-    member = MemberFactory(posdaya=posdaya, name="Ibu Siti")
+    # Ibu Siti's account is linked to her book: she may pay with savings.
+    nasabah = UserFactory(username="nasabah")
+    member = MemberFactory(posdaya=posdaya, name="Ibu Siti", user=nasabah)
     deposit = record_deposit(
         member=member,
         lines=[WeighedLine(category=waste, weight=Decimal("20"))],
@@ -97,6 +110,13 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
         order=transfer, file=reencode_image(png_file()).file, kind="image"
     )
     cod = order("bayar_di_tempat", "antar", zone)
+    done = order("bayar_di_tempat")
+    done_part = done.suborders.get(posdaya=posdaya)
+    mark_suborder_paid(suborder=done_part, by=pengelola)
+    for status in ("diproses", "siap_diambil", "selesai"):
+        advance_suborder(suborder=done_part, to_status=status, by=pengelola)
+    line = done_part.lines.get()
+    review = post_review(order=done, line_id=line.pk, rating=4, text="Bagus")
     membership = MembershipFactory(
         user=UserFactory(username="staf-lama"),
         posdaya=posdaya,
@@ -107,7 +127,13 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
         "petugas": petugas,
         "koordinator": koordinator,
         "shopper": shopper,
+        "nasabah": nasabah,
     }
+    motif = ProductFactory(posdaya=posdaya, category=category, stock=4)
+    set_variant_options(
+        product=motif, option1_name="Motif", option2_name="", by=pengelola
+    )
+    variant = add_variant(product=motif, option1="Batik", by=pengelola)
     world = World(
         posdaya=posdaya,
         users=users,
@@ -124,6 +150,10 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
         suborder=cod.suborders.get(posdaya=posdaya),
         proof=proof,
         membership=membership,
+        done_order=done,
+        line=line,
+        review=review,
+        variant=variant,
     )
     today = dt.date.today().isoformat()
     world.values = {
@@ -137,6 +167,7 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
         "unit_price": ["2000", ""],
         "member": [member.pk],
         "key": [str(uuid.uuid4())],
+        "code": ["ABCD-EFGH", "abcdefgh"],
         "amount": ["1000", "5000", "999999999"],
         "method": ["tunai", "transfer", "bank"],
         "to_status": list(SubOrder.Status.values),
@@ -145,7 +176,8 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
         "posdaya": [posdaya.pk, posdaya.slug, other_posdaya.pk],
         "active": ["1", "0"],
         "delivery_method": list(DeliveryMethod.values),
-        "payment_method": ["transfer", "bayar_di_tempat"],
+        "payment_method": ["transfer", "bayar_di_tempat", "tabungan"],
+        "savings_amount": ["0", "1000", "25000", "999999999", "-1"],
         "zone": [zone.pk],
         "checkout_token": [secrets.token_urlsafe(24)],
         "confirm": ["1"],
@@ -157,7 +189,9 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
         "user": ["pembeli", "staf-lama"],
         "username": ["warga-baru"],
         "email": ["warga@contoh.id"],
-        "t": [transfer.secret],
+        "t": [transfer.secret, done.secret],
+        "rating": ["5", "1", "0", "6", "x"],
+        "text": ["Bagus", "<b>tebal</b>", "x" * 1001],
         "dari": [today, "2024-01-01"],
         "sampai": [today],
         "start": [today],
@@ -177,7 +211,7 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
         "TOTAL_FORMS": ["1", "2", "4", "100000"],
         "INITIAL_FORMS": ["0"],
         "status": ["menunggu", "baru", "draft"],
-        "urut": ["termurah", "terlaris"],
+        "urut": ["termurah", "terlaris", "rating"],
         "kategori": ["tas"],
         "slug": ["tas", "tas-baru", ""],
         "order": ["0", "5", "-1"],

@@ -14,6 +14,8 @@ from banksampah import selectors as banksampah_selectors
 from banksampah import services as banksampah_services
 from catalog import stock as catalog_stock
 from catalog.models import Product
+from reviews import selectors as review_selectors
+from reviews import services as review_services
 
 
 @dataclass(frozen=True)
@@ -62,13 +64,32 @@ CHECKS = [
             by=None,
         ),
     ),
+    # Each variant's stock against its movements (repaired the same way), and
+    # each product with variants against their sum (reported; a variant's
+    # adjustment puts it right, the command does not guess which).
+    Check(
+        find=catalog_stock.variant_mismatches,
+        describe=lambda row: f"variant stock: {row}",
+        repair=lambda row: catalog_stock.repair_variant(
+            mismatch=row, reason="recompute_balances --fix", by=None
+        ),
+    ),
+    # Each product's stored rating against its visible reviews.
+    Check(
+        find=review_selectors.rating_mismatches,
+        describe=lambda row: f"product rating: {row}",
+        repair=lambda row: review_services.repair_product_rating(
+            product_id=row.product_id
+        ),
+    ),
 ]
 
 
 class Command(BaseCommand):
     help = (
         "Recompute each member's balance from the savings entries, each waste "
-        "stock and each product's stock from its movements, and report "
+        "stock and each product's stock from its movements (its rating from its "
+        "reviews), and report "
         "differences; exit with an error when any is found (--fix repairs them)."
     )
 

@@ -8,7 +8,13 @@ from django.core.management.base import BaseCommand, CommandError
 from pasar.pagecache import invalidate_public_pages
 
 # Each app's demo module exposes `seed()`; order matters (later steps use earlier).
-DEMO_STEPS = ["posdaya.demo", "banksampah.demo", "catalog.demo", "orders.demo"]
+DEMO_STEPS = [
+    "posdaya.demo",
+    "banksampah.demo",
+    "catalog.demo",
+    "orders.demo",
+    "reviews.demo",
+]
 
 
 class Command(BaseCommand):
