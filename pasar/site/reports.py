@@ -100,6 +100,7 @@ def standing_deposits(*, start: dt.date, end: dt.date, posdaya: Posdaya | None =
 class IncomeCell:
     product: int = 0
     waste: int = 0
+    paid: int = 0  # paid, not cancelled sub-orders behind `product`
 
     @property
     def total(self) -> int:
@@ -144,6 +145,16 @@ class IncomeReport:
             for i in range(len(self.weeks))
         ]
 
+    def fingerprints(self) -> dict[dt.date, tuple[int, int]]:
+        """Each week's paid sub-orders and goods total: `line_sales`'s check."""
+        return {
+            week: (
+                sum(r.cells[i].paid for r in self.rows),
+                sum(r.cells[i].product for r in self.rows),
+            )
+            for i, week in enumerate(self.weeks)
+        }
+
     @property
     def product(self) -> int:
         return sum(r.product for r in self.rows)
@@ -186,11 +197,12 @@ def income_per_week(
         paid_suborders(start=start, end=end, posdaya=posdaya)
         .annotate(week=_week_of("paid_at", weeks, dates=False))
         .values("posdaya_id", "week")
-        .annotate(amount=Sum("items_total"))
+        .annotate(amount=Sum("items_total"), paid=Count("pk"))
         .order_by()
     )
     for row in product:
-        rows[row["posdaya_id"]].cells[row["week"]].product = row["amount"]
+        cell = rows[row["posdaya_id"]].cells[row["week"]]
+        cell.product, cell.paid = row["amount"], row["paid"]
     sales = PengepulSale.objects.filter(sold_on__gte=start, sold_on__lte=end)
     if posdaya is not None:
         sales = sales.filter(posdaya=posdaya)
@@ -363,14 +375,21 @@ def _add_up(buckets, posdaya) -> list[LineSales]:
     return sales
 
 
-def line_sales(*, start, end, posdaya=None, today=None) -> LineSales:
+def line_sales(
+    *, start, end, posdaya=None, today=None, income: IncomeReport | None = None
+) -> LineSales:
     """Return what was sold per category and per product (paid, not cancelled).
 
     Closed weeks come from the shared cache while their fingerprint holds;
-    the rest is added up live (3 queries, see above).
+    the rest is added up live (see above). `income`, the same range's
+    `income_per_week`, already holds the fingerprints: one query fewer.
     """
     closed, live = _split_range(start, end, today or timezone.localdate())
-    fingerprints = _fingerprints(closed, posdaya)
+    if income is not None and (income.start, income.end) == (start, end):
+        known = income.fingerprints()
+        fingerprints = {week: known[week] for week in closed}
+    else:
+        fingerprints = _fingerprints(closed, posdaya)
     total = _closed_sales(closed, fingerprints, posdaya)
     for sales in _add_up([[span] for span in live], posdaya):
         total.add(sales)

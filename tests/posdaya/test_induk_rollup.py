@@ -119,8 +119,21 @@ def test_the_induk_page_reads_closed_weeks_from_the_rollup(fortnight, koordinato
     assert len(cold) == len(warm) + 2
     assert len(lines_sql(cold)) == 2
     assert lines_sql(warm) == []
+    # The fingerprints come from the income query the page runs anyway.
+    assert not [q for q in warm if " FILTER (WHERE " in q["sql"]]
     assert second.context["categories"] == first.context["categories"]
     assert [r["product_name"] for r in second.context["top_products"]] == [
         "Tas Kopi",
         "Vas",
     ]
+
+
+def test_the_income_report_holds_the_fingerprints(fortnight):  # noqa: F811
+    income = reports.income_per_week(start=WEEK_A, end=END)
+    # Week A: three paid sub-orders (one order was at two POSDAYA); B: one.
+    assert income.fingerprints() == {WEEK_A: (3, 90000), WEEK_B: (1, 25000)}
+    reports.line_sales(start=WEEK_A, end=END, today=AFTER, income=income)
+    with CaptureQueriesContext(connection) as warm:
+        sales = reports.line_sales(start=WEEK_A, end=END, today=AFTER, income=income)
+    assert len(warm) == 0
+    assert figures(sales) == EXPECTED

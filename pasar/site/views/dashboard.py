@@ -73,7 +73,7 @@ def report_filters(request) -> tuple[ReportFilterForm, dict]:
 def build_induk_report(*, start, end, posdaya) -> dict:
     """Run every induk report for one filter (a fixed number of queries)."""
     income = reports.income_per_week(start=start, end=end, posdaya=posdaya)
-    sales = reports.line_sales(start=start, end=end, posdaya=posdaya)
+    sales = reports.line_sales(start=start, end=end, posdaya=posdaya, income=income)
     return {
         "income": income,
         "categories": sales.category_rows(),
