@@ -42,12 +42,30 @@ class CartLine:
         return self.product.stock if self.variant is None else self.variant.stock
 
     @property
+    def item(self) -> Product | ProductVariant:
+        return self.product if self.variant is None else self.variant
+
+    @property
+    def orderable(self) -> int:
+        """Ready stock plus the made-to-order room left."""
+        return self.item.orderable_units
+
+    @property
+    def made_quantity(self) -> int:
+        """Units beyond the ready stock that would be made to order."""
+        return self.item.made_units_for(self.quantity)
+
+    @property
+    def lead_time_days(self) -> int | None:
+        return self.item.lead_time_days
+
+    @property
     def line_total(self) -> int:
         return self.unit_price * self.quantity
 
     @property
     def exceeds_stock(self) -> bool:
-        return self.quantity > self.stock
+        return self.quantity > self.orderable
 
 
 @dataclass
