@@ -137,6 +137,18 @@ DASHBOARD_URLS = {
     "catalog_dashboard:product_stock": _p(
         "/dasbor/bahagia/produk/{w.product.pk}/stok/"
     ),
+    "catalog_dashboard:variant_list": _p(
+        "/dasbor/bahagia/produk/{w.variant.product_id}/varian/"
+    ),
+    "catalog_dashboard:variant_options": _p(
+        "/dasbor/bahagia/produk/{w.variant.product_id}/varian/pilihan/"
+    ),
+    "catalog_dashboard:variant_edit": _p(
+        "/dasbor/bahagia/produk/{w.variant.product_id}/varian/{w.variant.pk}/"
+    ),
+    "catalog_dashboard:variant_stock": _p(
+        "/dasbor/bahagia/produk/{w.variant.product_id}/varian/{w.variant.pk}/stok/"
+    ),
     # orders dashboard
     "orders_dashboard:zone_create": _p("/dasbor/induk/ongkir/baru/"),
     "orders_dashboard:zone_update": _p("/dasbor/induk/ongkir/{w.zone.pk}/ubah/"),
@@ -355,6 +367,24 @@ DASHBOARD_TARGETS = [
     Target("catalog_dashboard:product_image_action", "pengelola", ("action",)),
     Target(
         "catalog_dashboard:product_stock", "pengelola", ("quantity", "reason", "key")
+    ),
+    Target(
+        "catalog_dashboard:variant_list",
+        "pengelola",
+        ("option1", "option2", "price", "image"),
+    ),
+    Target(
+        "catalog_dashboard:variant_options",
+        "pengelola",
+        ("option1_name", "option2_name"),
+    ),
+    Target(
+        "catalog_dashboard:variant_edit",
+        "pengelola",
+        ("option1", "option2", "price", "image"),
+    ),
+    Target(
+        "catalog_dashboard:variant_stock", "pengelola", ("quantity", "reason", "key")
     ),
     # orders dashboard
     Target(

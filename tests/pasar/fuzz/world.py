@@ -12,6 +12,7 @@ from PIL import Image
 
 from banksampah.models import Withdrawal
 from banksampah.services import WeighedLine, record_deposit, record_withdrawal
+from catalog.services import add_variant, set_variant_options
 from orders.models import DeliveryMethod, SubOrder
 from orders.services import (
     advance_suborder,
@@ -57,6 +58,7 @@ class World:
     done_order: object  # its Bahagia part selesai, one line reviewed
     line: object
     review: object
+    variant: object  # of its own product (w.variant.product), so w.product keeps none
     values: dict = field(default_factory=dict)
 
 
@@ -127,6 +129,11 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
         "shopper": shopper,
         "nasabah": nasabah,
     }
+    motif = ProductFactory(posdaya=posdaya, category=category, stock=4)
+    set_variant_options(
+        product=motif, option1_name="Motif", option2_name="", by=pengelola
+    )
+    variant = add_variant(product=motif, option1="Batik", by=pengelola)
     world = World(
         posdaya=posdaya,
         users=users,
@@ -146,6 +153,7 @@ def build_world(posdaya, other_posdaya, pengelola, petugas, koordinator, shopper
         done_order=done,
         line=line,
         review=review,
+        variant=variant,
     )
     today = dt.date.today().isoformat()
     world.values = {
