@@ -27,6 +27,7 @@ from orders.services import (
 from ..conftest import client_for
 from ..factories import ProductFactory
 from .conftest import PHONE
+from .test_checkout import confirm, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -386,3 +387,42 @@ def test_dashboard_shows_the_promised_date_and_highlights_it_when_late(
     listing = client.get("/dasbor/bahagia/pesanan/").content.decode()
     assert "Janji kirim: 12 Jan 2026" in listing
     assert "suborder-late" not in listing
+
+
+def test_checkout_over_the_cap_is_refused_with_the_message(client, tas):
+    client.post("/keranjang/tambah/", {"product": tas.pk, "quantity": 5})
+    data = form_data(client)
+    review = client.post("/checkout/", data)
+    assert "3 dibuat sesuai pesanan: dikirim dalam 7 hari" in review.content.decode()
+    # Meanwhile another shopper takes 3 made-to-order units: 4 left of 5.
+    buy({tas: 3})
+    final = dict(data, expected_total=review.context["summary"].total, confirm="1")
+    response = client.post("/checkout/", final)
+    assert response.status_code == 200
+    assert (
+        "Pesanan dibuat untuk Tas Kopi sudah penuh: bisa dipesan paling banyak "
+        "4 lagi, diminta 5."
+    ) in response.content.decode()
+    assert Order.objects.count() == 1
+    assert counts(tas) == (0, 1)
+    assert client.session["cart"] == {str(tas.pk): 5}
+
+
+def test_checkout_places_the_split_and_the_order_page_shows_it(client, tas):
+    client.post("/keranjang/tambah/", {"product": tas.pk, "quantity": 4})
+    response = confirm(client, form_data(client))
+    assert response.status_code == 302
+    line = OrderLine.objects.get()
+    assert (line.ready_quantity, line.made_to_order_quantity) == (2, 2)
+    page = client.get(response["Location"]).content.decode()
+    assert "2 siap, 2 dibuat sesuai pesanan (dikirim dalam 7 hari)" in page
+
+
+def test_turned_off_with_units_open_they_are_still_freed_exactly(tas):
+    order = buy({tas: 4})
+    made_to_order(
+        tas, {"made_to_order": False, "lead_time_days": None, "made_to_order_cap": None}
+    )
+    assert counts(tas) == (0, 2)
+    cancel_suborder(suborder=order.suborders.get(), by=None, reason="Batal")
+    assert counts(tas) == (2, 0)
