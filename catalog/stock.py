@@ -47,7 +47,7 @@ current time), so the demo writes its history without patching the clock.
 """
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -831,3 +831,53 @@ def repair(*, product: Product, reason: str, by) -> StockMovement | None:
         note=reason,
     )
     return movement
+
+
+@dataclass(frozen=True)
+class MadeToOrderMismatch:
+    """A product or variant whose open made-to-order count differs from the
+    units its open order lines hold (found by `orders.selectors`)."""
+
+    name: str
+    open_count: int
+    expected: int
+    product_id: int
+    variant_id: int | None = None
+
+    def __str__(self) -> str:
+        return (
+            f"{self.name}: open made-to-order {self.open_count}, "
+            f"open order lines hold {self.expected}"
+        )
+
+
+@transaction.atomic
+def repair_made_to_order(
+    *, mismatch: MadeToOrderMismatch, count_open: Callable[[], int], reason: str, by
+) -> int:
+    """Set an open made-to-order count to what the open lines hold; audited.
+
+    The row is locked first and `count_open` (the orders' count of open
+    made-to-order units of this item) is read after the lock, so a checkout
+    that reserved on the row meanwhile has committed its lines and is counted.
+    Returns the count written.
+    """
+    if mismatch.variant_id is not None:
+        rows = ProductVariant.objects.filter(pk=mismatch.variant_id)
+    else:
+        rows = Product.objects.filter(pk=mismatch.product_id)
+    before = rows.select_for_update().values_list("open_made_to_order", flat=True)
+    before = before.get()
+    units = count_open()
+    rows.update(open_made_to_order=units)
+    product = Product.objects.select_related("posdaya").get(pk=mismatch.product_id)
+    record_audit(
+        actor=by,
+        action=AuditLog.Action.STOCK_ADJUSTMENT,
+        target=product,
+        posdaya=product.posdaya,
+        before={"item": mismatch.name, "open_made_to_order": before},
+        after={"item": mismatch.name, "open_made_to_order": units},
+        note=reason,
+    )
+    return units

@@ -287,7 +287,7 @@ class SubOrder(TimeStampedModel):
         return (
             self.promised_date is not None
             and self.promised_date < today
-            and self.status in (self.Status.NEW, self.Status.PROCESSING)
+            and self.status in UNSENT_STATUSES
         )
 
     @property
@@ -296,6 +296,11 @@ class SubOrder(TimeStampedModel):
         if self.parcel_weight_grams is None:
             return None
         return Decimal(self.parcel_weight_grams) / GRAMS_PER_KG
+
+
+# Sub-orders whose parcel has not left (not shipped, not ready for pickup):
+# their made-to-order units are still to be made, and they can be late.
+UNSENT_STATUSES = (SubOrder.Status.NEW, SubOrder.Status.PROCESSING)
 
 
 class OrderLine(models.Model):

@@ -11,7 +11,7 @@ from catalog import stock
 from pasar.pagecache import invalidates_public_pages
 
 from .. import emails
-from ..models import Order, SubOrder
+from ..models import UNSENT_STATUSES, Order, SubOrder
 from . import savings_payment, settlement
 from .errors import OrderError
 from .state import (
@@ -125,7 +125,7 @@ def cancel_locked(
     # Before shipping (or pickup) its made-to-order units are not made yet:
     # only the ready units go back to stock, the rest leave the open count.
     # Later (ready for pickup, or a refund) every unit exists and goes back.
-    not_made = suborder.status in (SS.NEW, SS.PROCESSING)
+    not_made = suborder.status in UNSENT_STATUSES
     suborder.cancel_reason = reason[:300]
     set_suborder_status(
         order,

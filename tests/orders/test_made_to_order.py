@@ -7,9 +7,11 @@ is shipped or ready for pickup (the units are made).
 """
 
 import datetime as dt
+import io
 import secrets
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from catalog import services as catalog_services
@@ -23,6 +25,7 @@ from orders.services import (
     expire_due_orders,
     place_order,
 )
+from pasar.models import AuditLog
 
 from ..conftest import client_for
 from ..factories import ProductFactory
@@ -426,3 +429,24 @@ def test_turned_off_with_units_open_they_are_still_freed_exactly(tas):
     assert counts(tas) == (0, 2)
     cancel_suborder(suborder=order.suborders.get(), by=None, reason="Batal")
     assert counts(tas) == (2, 0)
+
+
+def test_recompute_balances_finds_and_mends_a_wrong_open_count(tas):
+    buy({tas: 4})  # 2 ready, 2 made
+    call_command("recompute_balances", stdout=io.StringIO())
+    Product.objects.filter(pk=tas.pk).update(open_made_to_order=5)  # by hand
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("recompute_balances", stdout=out)
+    assert (
+        "made to order: Tas Kopi: open made-to-order 5, open order lines hold 2"
+        in out.getvalue()
+    )
+    call_command("recompute_balances", "--fix", stdout=io.StringIO())
+    assert counts(tas) == (0, 2)
+    audit = AuditLog.objects.get(action=AuditLog.Action.STOCK_ADJUSTMENT)
+    assert (audit.before, audit.after) == (
+        {"item": "Tas Kopi", "open_made_to_order": 5},
+        {"item": "Tas Kopi", "open_made_to_order": 2},
+    )
+    call_command("recompute_balances", stdout=io.StringIO())
