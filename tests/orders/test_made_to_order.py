@@ -419,6 +419,8 @@ def test_checkout_places_the_split_and_the_order_page_shows_it(client, tas):
     assert (line.ready_quantity, line.made_to_order_quantity) == (2, 2)
     page = client.get(response["Location"]).content.decode()
     assert "2 siap, 2 dibuat sesuai pesanan (dikirim dalam 7 hari)" in page
+    promised = timezone.localdate() + dt.timedelta(days=7)
+    assert f"Janji kirim: {promised.day} " in page
 
 
 def test_turned_off_with_units_open_they_are_still_freed_exactly(tas):
