@@ -371,12 +371,17 @@ def _reserve_made_to_order(
             % {"product": label, "wanted": quantity, "left": on_shelf},
             product=product,
         )
-    if plain:
-        # Not the cap? Then the status or the price changed: say which.
-        still = Product.objects.filter(pinned, pk=item.pk).exists()
-        if not still:
-            _raise_unavailable(product, quantity, plain=True)
+    # The row is still locked: this is the state the UPDATE saw.
     room = max(0, (current["made_to_order_cap"] or 0) - current["open_made_to_order"])
+    if room >= made:
+        # Not the cap: the status, the price or the variants changed.
+        if plain:
+            _raise_unavailable(product, quantity, plain=True)
+        raise PriceChangedError(
+            _("Harga %(product)s baru saja berubah. Periksa keranjang lagi.")
+            % {"product": label},
+            product=product,
+        )
     raise MadeToOrderFullError(
         _(
             "Pesanan dibuat untuk %(product)s sudah penuh: bisa dipesan paling "

@@ -12,10 +12,12 @@ import secrets
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.utils import timezone
 
 from catalog import services as catalog_services
 from catalog import stock
+from catalog.errors import NotForSaleError, PriceChangedError
 from catalog.models import Product, ProductVariant, StockMovement
 from orders.models import Order, OrderLine, SubOrder
 from orders.services import (
@@ -452,3 +454,18 @@ def test_recompute_balances_finds_and_mends_a_wrong_open_count(tas):
         {"item": "Tas Kopi", "open_made_to_order": 2},
     )
     call_command("recompute_balances", stdout=io.StringIO())
+
+
+def test_a_made_to_order_product_unpublished_meanwhile_is_not_for_sale(tas):
+    Product.objects.filter(pk=tas.pk).update(status=Product.Status.DRAFT)
+    with transaction.atomic(), pytest.raises(NotForSaleError) as refused:
+        stock.reserve(quantities={tas: 4}, reason="x", by=None)
+    assert str(refused.value) == "Tas Kopi sudah tidak dijual. Hapus dari keranjang."
+    assert counts(tas) == (2, 0)
+
+
+def test_a_made_to_order_product_repriced_meanwhile_is_refused(tas):
+    Product.objects.filter(pk=tas.pk).update(price=30000)
+    with transaction.atomic(), pytest.raises(PriceChangedError):
+        stock.reserve(quantities={tas: 4}, reason="x", by=None)
+    assert counts(tas) == (2, 0)
