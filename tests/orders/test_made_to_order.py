@@ -11,6 +11,7 @@ import io
 import secrets
 
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from catalog import services as catalog_services
 from catalog import stock
 from catalog.errors import NotForSaleError, PriceChangedError
 from catalog.models import Product, ProductVariant, StockMovement
+from orders import emails
 from orders.models import Order, OrderLine, SubOrder
 from orders.services import (
     OutOfStockError,
@@ -469,3 +471,25 @@ def test_a_made_to_order_product_repriced_meanwhile_is_refused(tas):
     with transaction.atomic(), pytest.raises(PriceChangedError):
         stock.reserve(quantities={tas: 4}, reason="x", by=None)
     assert counts(tas) == (2, 0)
+
+
+def test_the_emails_say_the_promised_date(tas, pengelola):
+    order = place_order(
+        quantities={tas.pk: 5},
+        customer=None,
+        name="Budi",
+        phone=PHONE,
+        email="budi@contoh.id",
+        delivery_method="ambil",
+        payment_method="transfer",
+        checkout_token=secrets.token_urlsafe(24),
+        now=PLACED,
+    ).order
+    mail.outbox.clear()
+    emails.send_order_placed(order.pk)
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert "Janji kirim: 12 Jan 2026\n" in bodies["budi@contoh.id"]
+    staff = bodies[pengelola.email]
+    assert "- Tas Kopi × 5 (3 dibuat sesuai pesanan)\nJanji kirim: 12 Jan 2026\n" in (
+        staff
+    )
