@@ -493,3 +493,24 @@ def test_the_emails_say_the_promised_date(tas, pengelola):
     assert "- Tas Kopi × 5 (3 dibuat sesuai pesanan)\nJanji kirim: 12 Jan 2026\n" in (
         staff
     )
+
+
+def test_the_pengelola_sees_the_open_units_of_the_cap(tas, pengelola, posdaya):
+    buy({tas: 4})
+    page = client_for(pengelola).get(f"/dasbor/bahagia/produk/{tas.pk}/")
+    assert (
+        "Dibuat sesuai pesanan dalam 7 hari · 2 dari 5 unit dipesan belum dikirim"
+        in page.content.decode()
+    )
+    dompet = ProductFactory(posdaya=posdaya, name="Dompet", stock=0)
+    catalog_services.set_variant_options(
+        product=dompet, option1_name="Motif", option2_name="", by=None
+    )
+    catalog_services.add_variant(
+        product=dompet, option1="Polos", by=None, made_to_order=SEVEN_DAYS
+    )
+    page = client_for(pengelola).get(f"/dasbor/bahagia/produk/{dompet.pk}/varian/")
+    assert (
+        "Dibuat sesuai pesanan dalam 7 hari · 0 dari 5 unit dipesan belum dikirim"
+        in page.content.decode()
+    )
