@@ -514,3 +514,23 @@ def test_the_pengelola_sees_the_open_units_of_the_cap(tas, pengelola, posdaya):
         "Dibuat sesuai pesanan dalam 7 hari · 0 dari 5 unit dipesan belum dikirim"
         in page.content.decode()
     )
+
+
+def test_a_full_cap_freed_by_pickup_is_offered_again_on_the_product_page(
+    client, tas, settings, django_capture_on_commit_callbacks
+):
+    settings.PASAR_PAGE_CACHE = True
+    order = buy({tas: 7}, payment="bayar_di_tempat")
+    assert counts(tas) == (0, 5)
+    page = client.get(tas.get_absolute_url()).content.decode()
+    assert "Tambah ke keranjang" not in page
+    assert "Dibuat sesuai pesanan: dikirim dalam 7 hari" not in page
+    suborder = order.suborders.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        advance_suborder(
+            suborder=suborder, to_status=SubOrder.Status.PROCESSING, by=None
+        )
+        advance_suborder(suborder=suborder, to_status=SubOrder.Status.READY, by=None)
+    page = client.get(tas.get_absolute_url()).content.decode()
+    assert "Tambah ke keranjang" in page
+    assert "Dibuat sesuai pesanan: dikirim dalam 7 hari" in page
