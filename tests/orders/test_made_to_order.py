@@ -342,6 +342,9 @@ def test_a_product_at_zero_stock_made_to_order_can_be_added(client, posdaya):
     kipas = made_to_order(ProductFactory(posdaya=posdaya, name="Kipas", stock=0))
     page = client.get(kipas.get_absolute_url()).content.decode()
     assert "Tambah ke keranjang" in page
+    listing = client.get("/produk/").content.decode()
+    assert '<span class="badge text-bg-info">Dibuat sesuai pesanan</span>' in listing
+    assert "Stok habis" not in listing
     client.post("/keranjang/tambah/", {"product": kipas.pk, "quantity": 5})
     assert client.session["cart"] == {str(kipas.pk): 5}
 
