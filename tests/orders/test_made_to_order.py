@@ -19,7 +19,7 @@ from django.utils import timezone
 from catalog import services as catalog_services
 from catalog import stock
 from catalog.errors import NotForSaleError, PriceChangedError
-from catalog.models import Product, ProductVariant, StockMovement
+from catalog.models import Category, Product, ProductVariant, StockMovement
 from orders import emails
 from orders.models import Order, OrderLine, SubOrder
 from orders.services import (
@@ -537,3 +537,33 @@ def test_a_full_cap_freed_by_pickup_is_offered_again_on_the_product_page(
     page = client.get(tas.get_absolute_url()).content.decode()
     assert "Tambah ke keranjang" in page
     assert "Dibuat sesuai pesanan: dikirim dalam 7 hari" in page
+
+
+def test_a_new_product_can_be_made_to_order(pengelola, posdaya):
+    category = Category.objects.create(name="Tas", slug="tas")
+    response = client_for(pengelola).post(
+        "/dasbor/bahagia/produk/baru/",
+        {
+            "product-name": "Tas Rajut",
+            "product-category": category.pk,
+            "product-price": "40000",
+            "product-weight_grams": "300",
+            "product-description": "",
+            "product-stock": "0",
+            "product-publish": "on",
+            "product-made_to_order": "on",
+            "product-lead_time_days": "21",
+            "product-made_to_order_cap": "4",
+            "bahan-TOTAL_FORMS": "0",
+            "bahan-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    product = Product.objects.get(name="Tas Rajut")
+    assert (
+        product.stock,
+        product.made_to_order,
+        product.lead_time_days,
+        product.made_to_order_cap,
+        product.open_made_to_order,
+    ) == (0, True, 21, 4, 0)
