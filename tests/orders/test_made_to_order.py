@@ -567,3 +567,30 @@ def test_a_new_product_can_be_made_to_order(pengelola, posdaya):
         product.made_to_order_cap,
         product.open_made_to_order,
     ) == (0, True, 21, 4, 0)
+
+
+def test_queries_of_a_made_to_order_reservation(
+    tas, posdaya, django_assert_num_queries
+):
+    plain = ProductFactory(posdaya=posdaya, name="Vas", price=15000, stock=9)
+    with django_assert_num_queries(14):
+        buy({plain: 5})
+    # Within the ready stock a made-to-order product costs nothing more...
+    with django_assert_num_queries(14):
+        buy({tas: 1})
+    # ...beyond it, the row lock and the conditional UPDATE with the cap.
+    with django_assert_num_queries(16):
+        buy({tas: 4})
+    assert counts(tas) == (0, 3)
+
+
+def test_product_page_queries_of_a_made_to_order_product(
+    client, tas, posdaya, django_assert_num_queries
+):
+    plain = ProductFactory(posdaya=posdaya, name="Vas", price=15000, stock=9)
+    with django_assert_num_queries(4):
+        client.get(plain.get_absolute_url())
+    Product.objects.filter(pk=tas.pk).update(stock=0)
+    with django_assert_num_queries(4):
+        page = client.get(tas.get_absolute_url())
+    assert "Dibuat sesuai pesanan: dikirim dalam 7 hari" in page.content.decode()
