@@ -594,3 +594,27 @@ def test_product_page_queries_of_a_made_to_order_product(
     with django_assert_num_queries(4):
         page = client.get(tas.get_absolute_url())
     assert "Dibuat sesuai pesanan: dikirim dalam 7 hari" in page.content.decode()
+
+
+def test_the_variant_picker_offers_a_made_to_order_variant_at_zero_stock(
+    client, posdaya
+):
+    product = ProductFactory(posdaya=posdaya, name="Dompet", price=20000, stock=0)
+    catalog_services.set_variant_options(
+        product=product, option1_name="Motif", option2_name="", by=None
+    )
+    batik = catalog_services.add_variant(product=product, option1="Batik", by=None)
+    polos = catalog_services.add_variant(
+        product=product, option1="Polos", by=None, made_to_order=SEVEN_DAYS
+    )
+    page = client.get(product.get_absolute_url()).content.decode()
+    assert f'value="{batik.pk}" required disabled>' in page
+    assert f'value="{polos.pk}" required>' in page
+    assert "dibuat sesuai pesanan: dikirim dalam 7 hari" in page
+    client.post(
+        "/keranjang/tambah/",
+        {"product": product.pk, "variant": polos.pk, "quantity": 2},
+    )
+    assert client.session["cart"] == {f"{product.pk}:{polos.pk}": 2}
+    cart = client.get("/keranjang/").content.decode()
+    assert "2 dibuat sesuai pesanan: dikirim dalam 7 hari" in cart
