@@ -105,7 +105,15 @@ class MemberForm(OneTimeKeyFormMixin, forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = ["name", "whatsapp", "address", "rt", "rw", "is_active"]
+        fields = [
+            "name",
+            "whatsapp",
+            "whatsapp_receipts",
+            "address",
+            "rt",
+            "rw",
+            "is_active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

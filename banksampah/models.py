@@ -127,6 +127,11 @@ class Member(TimeStampedModel):
     sequence = models.PositiveIntegerField(_("urutan"))
     name = models.CharField(_("nama"), max_length=120)
     whatsapp = models.CharField(_("nomor WhatsApp"), max_length=16, blank=True)
+    whatsapp_receipts = models.BooleanField(
+        _("kirim struk lewat WhatsApp"),
+        default=False,
+        help_text=_("Nasabah setuju menerima struk setoran dan penarikan di WhatsApp."),
+    )
     address = models.CharField(_("alamat"), max_length=255, blank=True)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)

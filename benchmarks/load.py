@@ -38,6 +38,7 @@ def server_environment(database_url: str, extra: dict | None = None) -> dict:
         DATABASE_URL=database_url,
         PASAR_BENCH_FLOOR="1",
         PASAR_SERVE_MEDIA="1",
+        PASAR_SITE_URL="http://127.0.0.1",
     )
     env.update(extra or {})
     return env

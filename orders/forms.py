@@ -404,3 +404,23 @@ class RefundForm(forms.Form):
             "max_length": _("Tuliskan alasan retur."),
         },
     )
+
+
+class OrderLookupForm(forms.Form):
+    """`/pesanan/cari/`: the order code and the WhatsApp number of the checkout."""
+
+    code = forms.CharField(
+        label=_("Kode pesanan"),
+        max_length=20,
+        help_text=_("Contoh: PB-2612-AB3D"),
+    )
+    phone = PhoneField(label=_("Nomor WhatsApp saat memesan"))
+    channel = forms.ChoiceField(
+        label=_("Kirim tautan lewat"),
+        choices=[("whatsapp", _("WhatsApp")), ("email", _("Email"))],
+        initial="whatsapp",
+        widget=forms.RadioSelect,
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()

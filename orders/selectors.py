@@ -24,6 +24,7 @@ from .models import (
     PaymentProof,
     SettlementEntry,
     SubOrder,
+    SubOrderEvent,
 )
 from .payments import REGISTRY, get_payment_method
 from .shipping import delivery_fee_for, parcel_weight_grams
@@ -214,7 +215,8 @@ def order_detail_queryset() -> QuerySet[Order]:
             "suborders",
             queryset=SubOrder.objects.select_related("posdaya")
             .prefetch_related(
-                Prefetch("lines", queryset=OrderLine.objects.order_by("id"))
+                Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+                Prefetch("events", queryset=SubOrderEvent.objects.order_by("id")),
             )
             .order_by("posdaya__name"),
         ),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import public
+from .views import lookup, public
 
 app_name = "orders"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("keranjang/ubah/", public.CartUpdateView.as_view(), name="cart_update"),
     path("keranjang/hapus/", public.CartRemoveView.as_view(), name="cart_remove"),
     path("checkout/", public.CheckoutView.as_view(), name="checkout"),
+    path("pesanan/cari/", lookup.OrderLookupView.as_view(), name="order_lookup"),
     path("pesanan/<str:code>/", public.OrderDetailView.as_view(), name="order_detail"),
     path(
         "pesanan/<str:code>/bukti/",

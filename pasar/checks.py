@@ -96,3 +96,29 @@ def check_shared_state(app_configs=None, **kwargs) -> list[Error]:
             )
         )
     return errors
+
+
+@register("urls")
+def check_site_url(app_configs=None, **kwargs) -> list[Error]:
+    """Outside DEBUG, PASAR_SITE_URL must name the site's public root.
+
+    Emails, WhatsApp messages, invitations, the sitemap and OpenGraph tags
+    carry it (pasar/siteurl.py); without it a guest's only link back to an
+    order would point nowhere.
+    """
+    from .siteurl import site_url_problem
+
+    if settings.DEBUG:
+        return []
+    problem = site_url_problem(getattr(settings, "PASAR_SITE_URL", ""))
+    if problem is None:
+        return []
+    return [
+        Error(
+            f"PASAR_SITE_URL {problem}.",
+            hint="Set PASAR_SITE_URL to the public address, e.g. "
+            "https://pasarbahagia.id",
+            obj="PASAR_SITE_URL",
+            id="pasar.E005",
+        )
+    ]

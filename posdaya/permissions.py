@@ -48,6 +48,7 @@ class Area(StrEnum):
     ORDERS = "orders"  # fulfilling its sub-orders
     SETTLEMENT = "settlement"  # its settlement statement
     BANKSAMPAH = "banksampah"  # members, weighing, savings, waste stock
+    MESSAGES = "messages"  # WhatsApp messages it is to send by hand
     REFUNDS = "refunds"  # returns of completed sub-orders: induk only
     INDUK = "induk"  # everything under /dasbor/induk/ and payments
 
@@ -62,6 +63,7 @@ BRANCH_AREAS: dict[Area, frozenset[str]] = {
     Area.ORDERS: frozenset({Role.PENGELOLA}),
     Area.SETTLEMENT: frozenset({Role.PENGELOLA}),
     Area.BANKSAMPAH: STAFF_ROLES,
+    Area.MESSAGES: STAFF_ROLES,
     Area.REFUNDS: frozenset(),
     Area.INDUK: frozenset(),
 }

@@ -4,7 +4,6 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -14,6 +13,7 @@ from pasar.audit import record_audit
 from pasar.errors import DomainError
 from pasar.models import AuditLog
 from pasar.pagecache import invalidates_public_pages
+from pasar.siteurl import absolute_url
 
 from .models import Membership, Posdaya
 from .permissions import policy
@@ -122,7 +122,7 @@ def invite_staff(
             user.save()
         grant_role(user=user, role=role, posdaya=posdaya, by=by)
         if created and not one_time_password:
-            link = _password_set_link(user, request)
+            link = _password_set_link(user)
             transaction.on_commit(
                 lambda: send_mail(
                     _("Undangan pengurus Pasar Bahagia Online"),
@@ -138,7 +138,7 @@ def invite_staff(
     return user, created, password
 
 
-def _password_set_link(user, request) -> str:
+def _password_set_link(user) -> str:
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
 
@@ -149,9 +149,7 @@ def _password_set_link(user, request) -> str:
             "key": default_token_generator.make_token(user),
         },
     )
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return f"https://{get_current_site(None).domain}{path}"
+    return absolute_url(path)
 
 
 @invalidates_public_pages

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import receipts
 from ..models import Deposit, DepositLine, Member, SavingsEntry, WasteStockMovement
 from ..selectors import prices_in_force
 from .ledger import (
@@ -82,6 +83,7 @@ def record_deposit(
                     at=at,
                     deposit=deposit,
                 )
+            receipts.send_weighing_receipt(deposit=deposit, member=locked)
     except IntegrityError:
         # Lost a race on the unique key (no lock order can prevent two inserts).
         existing = Deposit.objects.filter(idempotency_key=idempotency_key).first()
@@ -178,6 +180,10 @@ def record_deposits(
             by=by,
             at=at,
         )
+        for deposit, _priced in new:
+            receipts.send_weighing_receipt(
+                deposit=deposit, member=members[deposit.member_id]
+            )
     for item in deposits:
         item.member.balance = members[item.member.pk].balance
     return result

@@ -19,6 +19,7 @@ def register_member(
     posdaya,
     name: str,
     whatsapp: str = "",
+    whatsapp_receipts: bool = False,
     address: str = "",
     rt: str = "",
     rw: str = "",
@@ -60,6 +61,7 @@ def register_member(
             account_number=f"{posdaya.code}-{posdaya.rw}-{sequence:04d}",
             name=name.strip(),
             whatsapp=whatsapp,
+            whatsapp_receipts=whatsapp_receipts,
             address=address,
             rt=rt,
             rw=rw or posdaya.rw,
@@ -88,7 +90,8 @@ def update_member(*, member: Member, **fields) -> Member:
 
     The linked account is not among them: it changes only by `claim_member`.
     """
-    allowed = {"name", "whatsapp", "address", "rt", "rw", "is_active"}
+    allowed = {"name", "whatsapp", "whatsapp_receipts", "address", "rt", "rw"}
+    allowed |= {"is_active"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"Cannot change {sorted(unknown)}")

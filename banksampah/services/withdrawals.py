@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from pasar.money import format_rupiah
 
+from .. import receipts
 from ..models import Member, SavingsEntry, Withdrawal
 from .ledger import append_savings_entry, insert, lock_member
 from .validation import MAX_AMOUNT, BankSampahError, user_or_none
@@ -79,6 +80,7 @@ def record_withdrawal(
             at=at,
             withdrawal=withdrawal,
         )
+        receipts.send_withdrawal_receipt(withdrawal=withdrawal, member=locked)
     member.balance = locked.balance
     return withdrawal
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
+from pasar.siteurl import absolute_url
 from posdaya.selectors import active_posdaya
 
 from .. import selectors
@@ -16,7 +17,7 @@ from ..models import Product
 def absolute_image_url(request, product: Product) -> str:
     """Return the absolute URL of a product's cover photo (large), or ""."""
     images = list(product.images.all())
-    return request.build_absolute_uri(images[0].large.url) if images else ""
+    return absolute_url(images[0].large.url) if images else ""
 
 
 class ProductListView(TemplateView):
@@ -81,7 +82,7 @@ class ProductDetailView(TemplateView):
             product = selectors.get_public_product(kwargs["slug"])
         except Product.DoesNotExist:
             raise Http404 from None
-        url = self.request.build_absolute_uri(product.get_absolute_url())
+        url = absolute_url(product.get_absolute_url())
         context.update(
             product=product,
             images=list(product.images.all()),

@@ -58,7 +58,7 @@ def advance_suborder(
         if to_status == SS.COMPLETED:
             settlement.credit_suborder(suborder=suborder, by=by, now=now)
         sync_order(order, by=by, now=now)
-        if to_status in (SS.SHIPPED, SS.READY):
+        if to_status in (SS.SHIPPED, SS.READY, SS.COMPLETED):
             emails.notify_after_commit(emails.send_suborder_update, suborder.pk)
     if to_status in (SS.SHIPPED, SS.READY) and suborder.promised_date:
         # The cap has room again: the product pages may offer it once more.

@@ -38,8 +38,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "django_tasks_db",
     "pasar",
     "posdaya",
+    "notifications",
     "catalog",
     "banksampah",
     "orders",
@@ -301,6 +303,11 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Pasar Bahagia] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 
+# The site's public address (pasar/siteurl.py): every absolute link in emails,
+# WhatsApp messages, invitations, the sitemap, robots.txt and OpenGraph tags.
+# Required in production (pasar/checks.py); dev.py defaults to runserver's.
+PASAR_SITE_URL = env("PASAR_SITE_URL", default="")
+
 # Behind a reverse proxy: which of its headers tell the client's address, for
 # every rate limit (pasar.clientip.client_ip; allauth reads the same values).
 # Either the number of proxies that append to X-Forwarded-For (nginx with
@@ -338,6 +345,29 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Pasar Bahagia Online <noreply@pasarbahagia.id>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Messages (notifications/): every one is a row in the outbox, delivered after
+# the commit by the task worker (`manage.py db_worker`, README "Messages"),
+# whose queue lives in the database: no extra server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+PASAR_MESSAGE_CHANNELS = {
+    "email": "notifications.channels.EmailChannel",
+    "whatsapp": "notifications.channels.WhatsAppCloudChannel",
+}
+# WhatsApp Cloud API (template messages). Without a token and a phone-number
+# id, WhatsApp messages wait on the dashboards with a wa.me link to send by
+# hand. PASAR_WHATSAPP_TEMPLATES renames templates: "order_placed=pesanan_baru,…";
+# a kind not named uses the template "pasar_<kind>".
+PASAR_WHATSAPP = {
+    "token": env("PASAR_WHATSAPP_TOKEN", default=""),
+    "phone_number_id": env("PASAR_WHATSAPP_PHONE_NUMBER_ID", default=""),
+    "api_base_url": env(
+        "PASAR_WHATSAPP_API_URL", default="https://graph.facebook.com/v21.0"
+    ),
+    "language": env("PASAR_WHATSAPP_LANGUAGE", default="id"),
+    "timeout": env.float("PASAR_WHATSAPP_TIMEOUT", default=10.0),
+    "templates": env.dict("PASAR_WHATSAPP_TEMPLATES", default={}),
+}
 
 MESSAGE_TAGS = {40: "danger"}  # messages.ERROR renders as Bootstrap's alert-danger
 

@@ -9,7 +9,17 @@ from .base import DATABASES, STORAGES
 SECRET_KEY = "test-only-insecure-key"  # noqa: S105  # nosec B105
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
+# The test client's host, so links in mails match the pages; tests that check
+# the setting is used set another one.
+PASAR_SITE_URL = "http://testserver"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tasks run at once, in the enqueuing thread (after the commit); the tests of
+# the worker use the database backend (tests/notifications).
+TASKS = {
+    "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+PASAR_WHATSAPP = {"token": "", "phone_number_id": "", "templates": {}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="pasar-test-media-")
 # One process: per-process memory is the one place it is right (and fast).

@@ -1,13 +1,13 @@
-"""`/sitemap.xml`: the site's public pages, on the host the request came to."""
+"""`/sitemap.xml`: the site's public pages, on its public address (PASAR_SITE_URL)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, sitemap
-from django.contrib.sites.requests import RequestSite
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 
 from catalog.sitemaps import CategorySitemap, ProductSitemap
+from pasar.siteurl import absolute_url, site_domain, site_scheme
 from posdaya.sitemaps import PosdayaSitemap
 
 
@@ -43,31 +43,37 @@ SITEMAPS = {
 }
 
 
-class _RequestSiteSitemap:
-    """Wrap a section so its URLs use the request's host, not the Site row.
+class _PublicSite:
+    """What a sitemap reads of a site: the domain of PASAR_SITE_URL."""
 
-    The sites framework holds "example.com" unless someone edits it; behind a
-    proxy with several host names the request knows better.
+    def __init__(self):
+        self.domain = self.name = site_domain()
+
+
+class _PublicSiteSitemap:
+    """Wrap a section so its URLs use PASAR_SITE_URL, not the request's host.
+
+    The sites framework holds "example.com" unless someone edits it, and a
+    request's Host header is whatever the client sent.
     """
 
-    def __init__(self, section, request):
+    def __init__(self, section):
         self.section = section()
-        self.site = RequestSite(request)
 
     def __getattr__(self, name):
         return getattr(self.section, name)
 
     def get_urls(self, page=1, site=None, protocol=None):
-        return self.section.get_urls(page=page, site=self.site, protocol=protocol)
+        return self.section.get_urls(
+            page=page, site=_PublicSite(), protocol=site_scheme()
+        )
 
 
 def sitemap_index(request):
     """Serve `/sitemap.xml`: the index of the sections, one entry per page."""
     entries = []
     for key, section in SITEMAPS.items():
-        url = request.build_absolute_uri(
-            reverse("sitemap_section", kwargs={"section": key})
-        )
+        url = absolute_url(reverse("sitemap_section", kwargs={"section": key}))
         entries.append(SitemapIndexItem(url, None))
         pages = section().paginator.num_pages
         entries.extend(
@@ -85,5 +91,5 @@ def sitemap_section(request, section):
     """Serve one section with absolute URLs on the requested host."""
     if section not in SITEMAPS:
         raise Http404
-    sections = {section: _RequestSiteSitemap(SITEMAPS[section], request)}
+    sections = {section: _PublicSiteSitemap(SITEMAPS[section])}
     return sitemap(request, sitemaps=sections, section=section)

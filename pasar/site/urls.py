@@ -43,6 +43,7 @@ urlpatterns = [
     path("posdaya/", include("posdaya.urls")),
     path("", include("catalog.urls")),
     # Dashboard: literal sections (induk, pembayaran) before <posdaya> slugs.
+    path("dasbor/", include("notifications.dashboard_urls")),
     path("dasbor/", include("orders.dashboard_urls")),
     path("dasbor/", include("reviews.dashboard_urls")),
     path("dasbor/", include("banksampah.dashboard_urls")),

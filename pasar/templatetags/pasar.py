@@ -4,8 +4,15 @@ from django import template
 
 from pasar.money import format_kg, format_rupiah
 from pasar.phone import display_phone, whatsapp_url
+from pasar.siteurl import absolute_url
 
 register = template.Library()
+
+
+@register.filter
+def absolute(path):
+    """`{{ url|absolute }}`: the path on the site's public address (PASAR_SITE_URL)."""
+    return absolute_url(str(path)) if path else ""
 
 
 @register.filter

@@ -39,7 +39,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # The shipped code; tests and benchmarks build their data by hand on purpose.
-APPS = ("pasar", "posdaya", "banksampah", "catalog", "orders", "reviews")
+APPS = (
+    "pasar",
+    "posdaya",
+    "notifications",
+    "banksampah",
+    "catalog",
+    "orders",
+    "reviews",
+)
 
 CREATING = {"create", "bulk_create", "get_or_create", "update_or_create"}
 WRITING = CREATING | {"update", "bulk_update", "delete", "save"}

@@ -1,4 +1,5 @@
-"""Imports run one way: base → posdaya → banksampah → catalog → orders → reviews → site.
+"""Imports run one way: base → posdaya → notifications → banksampah → catalog →
+orders → reviews → site.
 
 Every import statement of every module is read from the source (also the ones
 inside functions, and `importlib.import_module("…")` calls), so a lazy import
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LAYERS = [
     "pasar",
     "posdaya",
+    "notifications",
     "banksampah",
     "catalog",
     "orders",
@@ -120,5 +122,13 @@ def test_every_app_folder_is_in_a_layer():
         for p in ROOT.glob("*/apps.py")
         if p.parent.name not in {"benchmarks", "tests"}
     }
-    assert apps == {"pasar", "posdaya", "banksampah", "catalog", "orders", "reviews"}
+    assert apps == {
+        "pasar",
+        "posdaya",
+        "notifications",
+        "banksampah",
+        "catalog",
+        "orders",
+        "reviews",
+    }
     assert (ROOT / "pasar" / "site" / "apps.py").exists()

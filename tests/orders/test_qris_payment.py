@@ -119,7 +119,7 @@ def test_the_confirmation_email_links_the_code(
     assert (
         "Bayar Rp\xa025.000 dengan QRIS: pindai kode QRIS di halaman pesanan, "
         "jumlahnya sudah terisi persis. Gambar kodenya: "
-        f"http://example.com/pesanan/{order.code}/qris.png?t={order.secret}"
+        f"http://testserver/pesanan/{order.code}/qris.png?t={order.secret}"
     ) in body
 
 

@@ -41,6 +41,20 @@ def test_check_deploy_is_clean():
         DJANGO_SECRET_KEY=KEY,
         DJANGO_ALLOWED_HOSTS="pasarbahagia.id",
         EMAIL_HOST="smtp.pasarbahagia.id",
+        PASAR_SITE_URL="https://pasarbahagia.id",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_run_without_the_site_address():
+    result = run_manage(
+        "check",
+        DJANGO_SECRET_KEY=KEY,
+        DJANGO_ALLOWED_HOSTS="pasarbahagia.id",
+        EMAIL_HOST="smtp.pasarbahagia.id",
+        PASAR_SITE_URL="",
+    )
+    assert result.returncode == 1
+    assert "pasar.E005" in result.stderr
+    assert "PASAR_SITE_URL is not set." in result.stderr

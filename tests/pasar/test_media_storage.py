@@ -23,6 +23,7 @@ S3 = {
     "DJANGO_SECRET_KEY": KEY,
     "DJANGO_ALLOWED_HOSTS": "pasarbahagia.id",
     "EMAIL_HOST": "smtp.pasarbahagia.id",
+    "PASAR_SITE_URL": "https://pasarbahagia.id",
     "PASAR_S3_BUCKET": "pasar-media",
     "PASAR_S3_PRIVATE_BUCKET": "pasar-bukti",
     "PASAR_S3_REGION": "ap-southeast-3",

@@ -27,8 +27,9 @@ BRANCH_ENTRIES = {
         "Profil POSDAYA",
         "Staf",
         "Setelmen",
+        "Pesan WhatsApp",
     ],
-    "petugas": ["Ringkasan", "Bank sampah"],
+    "petugas": ["Ringkasan", "Bank sampah", "Pesan WhatsApp"],
 }
 INDUK_ENTRIES = [
     "Laporan induk",
@@ -37,6 +38,7 @@ INDUK_ENTRIES = [
     "Semua pesanan",
     "Setelmen POSDAYA",
     "Log audit",
+    "Pesan keluar",
     "Verifikasi pembayaran",
     "QRIS induk",
     "Kategori produk",

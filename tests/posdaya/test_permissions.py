@@ -25,11 +25,13 @@ def test_areas_at_by_role(posdaya, other_posdaya, pengelola, petugas, koordinato
         Area.ORDERS,
         Area.SETTLEMENT,
         Area.BANKSAMPAH,
+        Area.MESSAGES,
     }
     assert policy.areas_at(petugas, posdaya) == {
         Area.DASHBOARD,
         Area.BRANCH,
         Area.BANKSAMPAH,
+        Area.MESSAGES,
     }
     assert policy.areas_at(pengelola, other_posdaya) == frozenset()
     assert policy.areas_at(koordinator, other_posdaya) == frozenset(Area)

@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 
 from catalog import selectors as catalog_selectors
 from pasar.charts import Series, horizontal_bars
+from pasar.siteurl import absolute_url
 from posdaya.selectors import active_posdaya
 
 from ..impact import impact
@@ -84,7 +85,7 @@ def robots_txt(request):
         "Disallow: /checkout/",
         "Disallow: /pesanan/",
         "Disallow: /tabungan/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {absolute_url('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 

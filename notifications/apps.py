@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Pesan keluar")
+
+    def ready(self):
+        from . import checks  # noqa: F401 (registers the system check)
