@@ -66,6 +66,7 @@ from django.utils.translation import gettext as _
 
 from pasar.audit import record_audit
 from pasar.models import AuditLog
+from pasar.pagecache import invalidate_public_pages
 
 from .errors import (
     CatalogError,
@@ -603,6 +604,9 @@ def record_made(
             Product.objects.filter(pk=product_id).update(
                 open_made_to_order=F("open_made_to_order") - made[product_id]
             )
+    if made or made_v:
+        # The cap has room again: the product pages may offer it once more.
+        invalidate_public_pages()
 
 
 def record_sold(*, quantities: Mapping[int, int]) -> None:

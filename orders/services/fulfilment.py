@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog import stock
-from pasar.pagecache import invalidate_public_pages, invalidates_public_pages
+from pasar.pagecache import invalidates_public_pages
 
 from .. import emails
 from ..models import UNSENT_STATUSES, Order, SubOrder
@@ -60,9 +60,6 @@ def advance_suborder(
         sync_order(order, by=by, now=now)
         if to_status in (SS.SHIPPED, SS.READY, SS.COMPLETED):
             emails.notify_after_commit(emails.send_suborder_update, suborder.pk)
-    if to_status in (SS.SHIPPED, SS.READY) and suborder.promised_date:
-        # The cap has room again: the product pages may offer it once more.
-        invalidate_public_pages()
     return suborder
 
 
