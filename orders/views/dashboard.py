@@ -274,6 +274,9 @@ class SubOrderListView(AreaRequiredMixin, DashboardMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         counts = suborder_status_counts(self.posdaya)
+        today = timezone.localdate()
+        for suborder in context["suborders"]:
+            suborder.is_late = suborder.is_late_on(today)
         context.update(
             status=self.get_status(),
             status_tabs=[
@@ -318,6 +321,7 @@ class SubOrderDetailView(SubOrderMixin, TemplateView):
                 self.request.user, Area.REFUNDS, self.posdaya
             ),
             whatsapp_text=suborder_message_for_shopper(order, suborder),
+            late=suborder.is_late_on(timezone.localdate()),
         )
         return context
 
