@@ -257,6 +257,9 @@ def seed() -> None:
         _seed_variants(branches[0], rng)
 
 
+MADE_TO_ORDER = {"made_to_order": True, "lead_time_days": 7, "made_to_order_cap": 5}
+
+
 def _seed_variants(branch, rng) -> None:
     """Give one bag of the first POSDAYA motifs to choose from (once)."""
     bag = (
@@ -281,6 +284,8 @@ def _seed_variants(branch, rng) -> None:
             option1=motif,
             price=bag.price + extra_price if extra_price else None,
             by=None,
+            # Batik is sewn after the order: made to order in a week, 5 open.
+            made_to_order=MADE_TO_ORDER if motif == "Batik" else None,
         )
         if units:
             services.adjust_stock(

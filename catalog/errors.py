@@ -33,3 +33,7 @@ class OutOfStockError(ReservationError):
 
 class VariantRequiredError(ReservationError):
     """A product with variants was asked for without naming one."""
+
+
+class MadeToOrderFullError(OutOfStockError):
+    """The units wanted beyond the ready stock exceed the made-to-order cap."""

@@ -61,7 +61,48 @@ class MultipleImageField(forms.FileField):
         return cleaned
 
 
-class ProductForm(forms.ModelForm):
+class MadeToOrderFormMixin(forms.Form):
+    """ "Dibuat sesuai pesanan": lead time and cap (checked by the service)."""
+
+    made_to_order = forms.BooleanField(
+        label=_("Dibuat sesuai pesanan"),
+        required=False,
+        help_text=_("Tetap bisa dipesan saat stok habis; dibuat setelah dipesan."),
+    )
+    lead_time_days = forms.IntegerField(
+        label=_("Lama pembuatan (hari)"),
+        required=False,
+        min_value=1,
+        max_value=90,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "min_value": _("Isi lama pembuatan antara 1 dan 90 hari."),
+            "max_value": _("Isi lama pembuatan antara 1 dan 90 hari."),
+        },
+    )
+    made_to_order_cap = forms.IntegerField(
+        label=_("Batas pesanan dibuat (unit)"),
+        help_text=_("Paling banyak unit yang dipesan dan belum dikirim."),
+        required=False,
+        min_value=1,
+        max_value=10_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "min_value": _("Isi batas pesanan dibuat, paling sedikit 1 unit."),
+            "max_value": _("Batas pesanan dibuat paling banyak 10.000 unit."),
+        },
+    )
+
+    MADE_TO_ORDER_FIELDS = ("made_to_order", "lead_time_days", "made_to_order_cap")
+
+    def made_to_order_terms(self) -> dict | None:
+        """The choice for the service (None when the form has no such fields)."""
+        if "made_to_order" not in self.fields:
+            return None
+        return {name: self.cleaned_data.get(name) for name in self.MADE_TO_ORDER_FIELDS}
+
+
+class ProductForm(MadeToOrderFormMixin, forms.ModelForm):
     """Name, category, price, weight, description; stock only when creating."""
 
     stock = forms.IntegerField(
@@ -93,6 +134,13 @@ class ProductForm(forms.ModelForm):
             del self.fields["stock"]
             del self.fields["publish"]
             del self.fields["images"]
+        if self.instance.pk and self.instance.has_variants:
+            # Made to order per variant (on the Variants page).
+            for name in self.MADE_TO_ORDER_FIELDS:
+                del self.fields[name]
+        elif self.instance.pk:
+            for name in self.MADE_TO_ORDER_FIELDS:
+                self.initial.setdefault(name, getattr(self.instance, name))
 
 
 class MaterialForm(forms.Form):
@@ -296,7 +344,7 @@ class VariantOptionsForm(forms.Form):
     )
 
 
-class VariantForm(forms.Form):
+class VariantForm(MadeToOrderFormMixin, forms.Form):
     option1 = forms.CharField(label=_("Pilihan 1"), max_length=40)
     option2 = forms.CharField(label=_("Pilihan 2"), max_length=40, required=False)
     price = forms.IntegerField(

@@ -41,6 +41,59 @@ class Category(TimeStampedModel):
         return reverse("catalog:category", kwargs={"slug": self.slug})
 
 
+class MadeToOrder(models.Model):
+    """Made to order ("dibuat sesuai pesanan"): a product or variant the
+    POSDAYA makes after the order, within `lead_time_days`, when no ready unit
+    is left, up to `made_to_order_cap` units ordered and not yet made.
+
+    `open_made_to_order` (those units) is written only by `catalog.stock`, in
+    the transaction that reserves, releases or ships them.
+    """
+
+    made_to_order = models.BooleanField(_("dibuat sesuai pesanan"), default=False)
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("lama pembuatan (hari)"), null=True, blank=True
+    )
+    made_to_order_cap = models.PositiveIntegerField(
+        _("batas unit pesanan dibuat"), null=True, blank=True
+    )
+    open_made_to_order = models.PositiveIntegerField(
+        _("unit pesanan dibuat yang belum dikirim"), default=0, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def made_to_order_room(self) -> int:
+        """Units that may still be ordered made to order."""
+        # A product with variants is made to order through its variants only.
+        if not self.made_to_order or getattr(self, "has_variants", False):
+            return 0
+        return max(0, (self.made_to_order_cap or 0) - self.open_made_to_order)
+
+    @property
+    def orderable_units(self) -> int:
+        """Ready units plus the made-to-order room: the most one order may take."""
+        return max(self.stock, 0) + self.made_to_order_room
+
+    def made_units_for(self, quantity: int) -> int:
+        """Units of `quantity` that would be made to order (ready stock first)."""
+        if not self.made_to_order_room:
+            return 0
+        return max(0, quantity - max(self.stock, 0))
+
+
+def made_to_order_terms(prefix: str) -> models.CheckConstraint:
+    """A made-to-order product or variant has a lead time of 1-90 days and a
+    cap of at least one unit."""
+    return models.CheckConstraint(
+        condition=Q(made_to_order=False)
+        | Q(lead_time_days__gte=1, lead_time_days__lte=90, made_to_order_cap__gte=1),
+        name=f"{prefix}_made_to_order_terms",
+    )
+
+
 class ProductQuerySet(models.QuerySet):
     """The catalog's public rules, each spelled once."""
 
@@ -59,7 +112,7 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(stock__gt=0)
 
 
-class Product(TimeStampedModel):
+class Product(MadeToOrder, TimeStampedModel):
     """One craft for sale, made and stocked by one POSDAYA.
 
     `stock` and `sold_count` are written only by `catalog.stock`.
@@ -133,6 +186,7 @@ class Product(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(price__gt=0), name="product_price_positive"
             ),
+            made_to_order_terms("product"),
         ]
         # One index per public sort, each led by status, and one per filter that
         # narrows by a foreign key, so the first page of any listing reads a
@@ -178,6 +232,11 @@ class Product(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("catalog:product_detail", kwargs={"slug": self.slug})
 
+    @property
+    def variants_made_to_order(self) -> bool:
+        """Whether a variant can still be ordered made to order."""
+        return any(v.made_to_order_room for v in self.variants.all())
+
 
 class ProductImage(TimeStampedModel):
     """A photo of a product, re-encoded on upload with small and large WebP."""
@@ -212,7 +271,7 @@ class ProductImage(TimeStampedModel):
         return self.alt_text or str(self.product)
 
 
-class ProductVariant(TimeStampedModel):
+class ProductVariant(MadeToOrder, TimeStampedModel):
     """One choice of a product (a motif, a colour): its own stock, optionally
     its own price and photo.
 
@@ -256,6 +315,7 @@ class ProductVariant(TimeStampedModel):
                 fields=["product", "option1", "option2"],
                 name="variant_unique_options",
             ),
+            made_to_order_terms("variant"),
         ]
 
     def __str__(self):

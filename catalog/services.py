@@ -146,6 +146,55 @@ def _set_materials(*, product: Product, materials: list[MaterialLine]) -> None:
     )
 
 
+MAX_LEAD_TIME_DAYS = 90
+
+
+def made_to_order_fields(
+    *, made_to_order: bool, lead_time_days: int | None, made_to_order_cap: int | None
+) -> dict:
+    """Check a made-to-order choice and return the fields it sets.
+
+    Made to order needs a lead time of 1-90 days and a cap of at least one
+    unit; turned off, both are cleared. The open count is not touched here
+    (`catalog.stock` keeps it): units already ordered stay open until made,
+    also when the cap is lowered below them.
+    """
+    if not made_to_order:
+        return {
+            "made_to_order": False,
+            "lead_time_days": None,
+            "made_to_order_cap": None,
+        }
+    if lead_time_days is None or not 1 <= lead_time_days <= MAX_LEAD_TIME_DAYS:
+        raise CatalogError(
+            _("Isi lama pembuatan antara 1 dan %(max)s hari.")
+            % {"max": MAX_LEAD_TIME_DAYS},
+            field="lead_time_days",
+        )
+    if made_to_order_cap is None or made_to_order_cap < 1:
+        raise CatalogError(
+            _("Isi batas pesanan dibuat, paling sedikit 1 unit."),
+            field="made_to_order_cap",
+        )
+    return {
+        "made_to_order": True,
+        "lead_time_days": lead_time_days,
+        "made_to_order_cap": made_to_order_cap,
+    }
+
+
+def _product_made_to_order(product: Product, terms: dict | None) -> dict:
+    if terms is None:
+        return {}
+    fields = made_to_order_fields(**terms)
+    if fields["made_to_order"] and product.has_variants:
+        raise CatalogError(
+            _("Produk ini punya varian: atur pesanan dibuat di tiap varian."),
+            field="made_to_order",
+        )
+    return fields
+
+
 @transaction.atomic
 @invalidates_public_pages
 def create_product(
@@ -161,12 +210,17 @@ def create_product(
     publish: bool = False,
     materials: list[MaterialLine] | None = None,
     images: list | None = None,
+    made_to_order: dict | None = None,
 ) -> Product:
     """Create a product (draft unless `publish`), its materials, photos and stock.
 
     The starting stock is recorded as a stock adjustment, like any other.
+    `made_to_order` ({made_to_order, lead_time_days, made_to_order_cap}, see
+    `made_to_order_fields`) marks it "dibuat sesuai pesanan".
     """
+    terms = made_to_order_fields(**made_to_order) if made_to_order else {}
     product = Product.objects.create(
+        **terms,
         posdaya=posdaya,
         category=category,
         name=name,
@@ -198,13 +252,17 @@ def update_product(
     description: str = "",
     weight_grams: int = 250,
     materials: list[MaterialLine] | None = None,
+    made_to_order: dict | None = None,
 ) -> Product:
     """Change a product's details; a price change is written to the audit log.
 
     The slug stays, so shared links keep working after a rename. Stock is not
-    changed here: use `adjust_stock`.
+    changed here: use `adjust_stock`. `made_to_order` as for `create_product`
+    (None: unchanged); a product with variants is made to order per variant.
     """
     product = Product.objects.select_for_update().get(pk=product.pk)
+    for field, value in _product_made_to_order(product, made_to_order).items():
+        setattr(product, field, value)
     old_price = product.price
     product.category = category
     product.name = name
@@ -505,6 +563,7 @@ def add_variant(
     price: int | None = None,
     image: ProductImage | None = None,
     by,
+    made_to_order: dict | None = None,
 ) -> ProductVariant:
     """Add a variant (with no stock of its own yet) to a product.
 
@@ -517,8 +576,10 @@ def add_variant(
     product = Product.objects.select_for_update().get(pk=product.pk)
     option1, option2 = option1.strip(), option2.strip()
     _check_variant(product=product, option1=option1, option2=option2, image=image)
+    terms = made_to_order_fields(**made_to_order) if made_to_order else {}
     first = not product.variants.exists()
     variant = ProductVariant.objects.create(
+        **terms,
         product=product,
         option1=option1,
         option2=option2,
@@ -541,11 +602,14 @@ def update_variant(
     price: int | None = None,
     image: ProductImage | None = None,
     by,
+    made_to_order: dict | None = None,
 ) -> ProductVariant:
     """Rename a variant, set or clear its own price and photo; prices audited.
 
-    Order lines keep the name and price they were bought with.
+    Order lines keep the name and price they were bought with. `made_to_order`
+    as for `create_product` (None: unchanged).
     """
+    terms = made_to_order_fields(**made_to_order) if made_to_order else {}
     option1, option2 = option1.strip(), option2.strip()
     product = variant.product
     _check_variant(
@@ -553,12 +617,15 @@ def update_variant(
     )
     old_price = variant.price
     ProductVariant.objects.filter(pk=variant.pk).update(
+        **terms,
         option1=option1,
         option2=option2,
         price=price,
         image=image,
         updated_at=timezone.now(),
     )
+    for field, value in terms.items():
+        setattr(variant, field, value)
     variant.option1, variant.option2 = option1, option2
     variant.price, variant.image = price, image
     if old_price != price:

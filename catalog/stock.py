@@ -30,6 +30,15 @@ of a variant names it: `stock_after` is still the product's stock,
 `variant_stock_after` the variant's. A product with variants is never
 reserved or adjusted without naming the variant.
 
+Made to order: a product or variant marked "dibuat sesuai pesanan" keeps
+`open_made_to_order`, the units ordered beyond its ready stock and not yet
+made, never above its cap. `reserve` takes the ready stock first and counts
+the rest in the same conditional UPDATE (`open_made_to_order + n <= cap`, on
+the row it locked); they leave the count exactly once: by `release` when the
+sub-order is cancelled or expires before it ships (only the ready units go
+back to stock), or by `record_made` when it is shipped or ready for pickup.
+Movements record ready units only: made-to-order units were never stock.
+
 `reserve`, `release`, `record_sold` and `reverse_sold` run inside the
 caller's transaction (they refuse to run outside one), because their
 guarantees depend on what the caller locked and changed before them. The
@@ -38,7 +47,7 @@ current time), so the demo writes its history without patching the clock.
 """
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -61,6 +70,7 @@ from pasar.models import AuditLog
 
 from .errors import (
     CatalogError,
+    MadeToOrderFullError,
     NotForSaleError,
     OutOfStockError,
     PriceChangedError,
@@ -263,13 +273,22 @@ def open_first_variant(
     )
 
 
+class Reservation(list):
+    """The movements of a reservation, and `made_to_order`: the units of each
+    product or variant (the keys `reserve` was given) reserved made to order."""
+
+    def __init__(self, movements, made_to_order):
+        super().__init__(movements)
+        self.made_to_order = made_to_order
+
+
 def reserve(
     *,
     quantities: Mapping[Product | ProductVariant, int],
     reason: str,
     by,
     now: datetime | None = None,
-) -> list[StockMovement]:
+) -> Reservation:
     """Take units of each product or variant off the shelf, all or nothing.
 
     `quantities` maps each product without variants, or each variant (its
@@ -277,31 +296,121 @@ def reserve(
     status read are pinned. Raises a ReservationError subclass naming the first
     product that cannot be reserved; the caller's transaction then rolls back
     whatever was reserved before it.
+
+    A product or variant made to order takes its ready stock first; the units
+    beyond it count in its `open_made_to_order`, in the same conditional
+    UPDATE that takes the ready ones (`open_made_to_order + n <= cap`), so
+    concurrent orders never pass the cap. Those units are in the returned
+    `made_to_order`; movements record only the ready units.
     """
     _require_transaction()
     now = now or timezone.now()
     groups = _group_by_product(quantities)
+    ready: dict = {}
+    made: dict = {}
+    published = Q(status=Product.Status.PUBLISHED)
     for product, variants in groups:
-        total = sum(quantities[key] for key in variants or [product])
         for variant in variants:
-            _reserve_variant(product, variant, quantities[variant])
+            ready[variant] = _reserve_variant(product, variant, quantities[variant])
+        if variants:
+            total = sum(ready[variant] for variant in variants)
+        else:
+            total = quantities[product]
         products = Product.objects.filter(
-            pk=product.pk,
-            stock__gte=total,
-            status=Product.Status.PUBLISHED,
-            price=product.price,
+            published, pk=product.pk, stock__gte=total, price=product.price
         )
         if not variants:
             products = _without_variants(products)
-        if not products.update(stock=F("stock") - total):
+        if products.update(stock=F("stock") - total):
+            if not variants:
+                ready[product] = total
+        elif not variants and product.made_to_order:
+            ready[product] = _reserve_made_to_order(
+                Product,
+                product,
+                total,
+                published & Q(price=product.price, has_variants=False),
+                label=product.name,
+                product=product,
+                plain=True,
+            )
+        else:
             _raise_unavailable(product, total, plain=not variants)
-    return _movements(
-        groups,
-        {key: -units for key, units in quantities.items()},
+    for key, units in quantities.items():
+        if units > ready[key]:
+            made[key] = units - ready[key]
+    moved = [
+        (product, [v for v in variants if ready[v]])
+        for product, variants in groups
+        if any(ready[key] for key in variants or [product])
+    ]
+    movements = _movements(
+        moved,
+        {key: -units for key, units in ready.items()},
         kind=Kind.ORDER,
         reason=reason,
         by=by,
         now=now,
+    )
+    return Reservation(movements, made)
+
+
+def _reserve_made_to_order(
+    model, item, quantity: int, pinned: Q, *, label, product, plain=False
+) -> int:
+    """Reserve `quantity` of a made-to-order product or variant whose ready
+    stock is short: the ready units, and the rest within its cap. Returns the
+    ready units.
+
+    The row is locked first (variants before their product, as everywhere
+    here), so the stock read is the one the UPDATE changes.
+    """
+    row = model.objects.select_for_update().filter(pk=item.pk).values("stock")
+    row = row.first() or {"stock": 0}
+    on_shelf = min(max(row["stock"], 0), quantity)
+    made = quantity - on_shelf
+    changed = (
+        model.objects.filter(pinned, pk=item.pk, stock__gte=on_shelf)
+        .filter(made_to_order=True)
+        .alias(open_after=F("open_made_to_order") + made)
+        .filter(open_after__lte=F("made_to_order_cap"))
+        .update(
+            stock=F("stock") - on_shelf,
+            open_made_to_order=F("open_made_to_order") + made,
+        )
+    )
+    if changed:
+        return on_shelf
+    current = model.objects.filter(pk=item.pk).values(
+        "made_to_order", "made_to_order_cap", "open_made_to_order"
+    )
+    current = current.first()
+    if current is None or not current["made_to_order"]:
+        if plain:
+            _raise_unavailable(product, quantity, plain=True)
+        raise OutOfStockError(
+            _("Stok %(product)s tidak cukup: diminta %(wanted)s, tersisa %(left)s.")
+            % {"product": label, "wanted": quantity, "left": on_shelf},
+            product=product,
+        )
+    # The row is still locked: this is the state the UPDATE saw.
+    room = max(0, (current["made_to_order_cap"] or 0) - current["open_made_to_order"])
+    if room >= made:
+        # Not the cap: the status, the price or the variants changed.
+        if plain:
+            _raise_unavailable(product, quantity, plain=True)
+        raise PriceChangedError(
+            _("Harga %(product)s baru saja berubah. Periksa keranjang lagi.")
+            % {"product": label},
+            product=product,
+        )
+    raise MadeToOrderFullError(
+        _(
+            "Pesanan dibuat untuk %(product)s sudah penuh: bisa dipesan paling "
+            "banyak %(left)s lagi, diminta %(wanted)s."
+        )
+        % {"product": label, "left": on_shelf + room, "wanted": quantity},
+        product=product,
     )
 
 
@@ -320,20 +429,30 @@ def _group_by_product(quantities):
     ]
 
 
-def _reserve_variant(product: Product, variant: ProductVariant, quantity: int):
+def _reserve_variant(product: Product, variant: ProductVariant, quantity: int) -> int:
+    """Reserve units of one variant; return how many came off its shelf."""
     price = Q(price__isnull=True) if variant.price is None else Q(price=variant.price)
     reserved = ProductVariant.objects.filter(
         price, pk=variant.pk, product_id=product.pk, stock__gte=quantity
     ).update(stock=F("stock") - quantity)
     if reserved:
-        return
+        return quantity
+    label = f"{product.name} ({variant.name})"
     row = ProductVariant.objects.filter(pk=variant.pk).values("stock", "price")
     row = row.first() or {"stock": 0, "price": variant.price}
-    label = f"{product.name} ({variant.name})"
     if row["price"] != variant.price:
         raise PriceChangedError(
             _("Harga %(product)s baru saja berubah. Periksa keranjang lagi.")
             % {"product": label},
+            product=product,
+        )
+    if variant.made_to_order:
+        return _reserve_made_to_order(
+            ProductVariant,
+            variant,
+            quantity,
+            price & Q(product_id=product.pk),
+            label=label,
             product=product,
         )
     raise OutOfStockError(
@@ -416,31 +535,41 @@ def release(
     reason: str,
     by,
     variants: Mapping[int, int] | None = None,
+    made_to_order: Mapping[int, int] | None = None,
+    made_to_order_variants: Mapping[int, int] | None = None,
     now: datetime | None = None,
 ) -> list[StockMovement]:
     """Return reserved units (product id → units) to stock and record them.
 
     `variants` (variant id → units) says which of a product's units go back
     to which of its variants; `quantities` counts every unit of the product,
-    its variants' included. Exactly-once is the caller's: it changes the
-    sub-order's state under its row lock before calling this (see the module
-    doc).
+    its variants' included. `made_to_order` (product id → units, lines
+    without a variant) and `made_to_order_variants` (variant id → units) are
+    made-to-order units not yet made: they leave the open count and never
+    go to stock. Exactly-once is the caller's: it changes the sub-order's
+    state under its row lock before calling this (see the module doc).
     """
     _require_transaction()
     now = now or timezone.now()
     totals = {pk: quantity for pk, quantity in sorted(quantities.items()) if quantity}
-    if not totals:
+    made = {pk: units for pk, units in (made_to_order or {}).items() if units}
+    made_v = {
+        pk: units for pk, units in (made_to_order_variants or {}).items() if units
+    }
+    if not totals and not made and not made_v:
         return []
     wanted = {pk: units for pk, units in (variants or {}).items() if units}
     found = ProductVariant.objects.filter(
-        Q(pk__in=list(wanted)) | Q(product_id__in=list(totals))
+        Q(pk__in=list(wanted) + list(made_v)) | Q(product_id__in=list(totals))
     ).order_by("product_id", "position", "pk")
     of_product: dict[int, list[ProductVariant]] = {}
     for variant in found:
         of_product.setdefault(variant.product_id, []).append(variant)
-    products = {p.pk: p for p in Product.objects.filter(pk__in=list(totals))}
+    product_ids = sorted(set(totals) | set(made) | set(of_product))
+    products = {p.pk: p for p in Product.objects.filter(pk__in=product_ids)}
     groups, changes = [], {}
-    for product_id, quantity in totals.items():
+    for product_id in product_ids:
+        quantity = totals.get(product_id, 0)
         product, own = products[product_id], of_product.get(product_id, [])
         units = {v.pk: wanted.get(v.pk, 0) for v in own}
         # Units of a line placed before the product had variants go back to
@@ -449,16 +578,56 @@ def release(
         if own and rest:
             units[own[0].pk] += rest
         changed = sorted((v for v in own if units[v.pk]), key=lambda v: v.pk)
-        for variant in changed:
-            ProductVariant.objects.filter(pk=variant.pk).update(
-                stock=F("stock") + units[variant.pk]
+        for variant in sorted(own, key=lambda v: v.pk):
+            if units[variant.pk] or made_v.get(variant.pk):
+                ProductVariant.objects.filter(pk=variant.pk).update(
+                    stock=F("stock") + units[variant.pk],
+                    open_made_to_order=F("open_made_to_order")
+                    - made_v.get(variant.pk, 0),
+                )
+            if units[variant.pk]:
+                changes[variant] = units[variant.pk]
+        if quantity or made.get(product_id):
+            Product.objects.filter(pk=product_id).update(
+                stock=F("stock") + quantity,
+                open_made_to_order=F("open_made_to_order") - made.get(product_id, 0),
             )
-            changes[variant] = units[variant.pk]
-        Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
+        if not quantity:
+            continue
         if not changed:
             changes[product] = quantity
         groups.append((product, changed))
     return _movements(groups, changes, kind=Kind.RELEASE, reason=reason, by=by, now=now)
+
+
+def record_made(
+    *,
+    made_to_order: Mapping[int, int],
+    made_to_order_variants: Mapping[int, int],
+) -> None:
+    """Take made-to-order units that are made (their parcel shipped or ready
+    for pickup) out of the open count: product id → units of lines without
+    a variant, variant id → units. Variants first, then their products, in pk
+    order, like every writer here."""
+    _require_transaction()
+    made = {pk: units for pk, units in made_to_order.items() if units}
+    made_v = {pk: units for pk, units in made_to_order_variants.items() if units}
+    of_product = dict(
+        ProductVariant.objects.filter(pk__in=list(made_v)).values_list(
+            "pk", "product_id"
+        )
+    )
+    for product_id in sorted(set(made) | set(of_product.values())):
+        for variant_id in sorted(v for v, p in of_product.items() if p == product_id):
+            ProductVariant.objects.filter(pk=variant_id).update(
+                open_made_to_order=F("open_made_to_order") - made_v[variant_id]
+            )
+        if made.get(product_id):
+            Product.objects.filter(pk=product_id).update(
+                open_made_to_order=F("open_made_to_order") - made[product_id]
+            )
+    # The cap has room again: the product pages may offer it once more.
+    _drop_cached_pages(set(made) | set(of_product.values()))
 
 
 def record_sold(*, quantities: Mapping[int, int]) -> None:
@@ -693,3 +862,53 @@ def repair(*, product: Product, reason: str, by) -> StockMovement | None:
         note=reason,
     )
     return movement
+
+
+@dataclass(frozen=True)
+class MadeToOrderMismatch:
+    """A product or variant whose open made-to-order count differs from the
+    units its open order lines hold (found by `orders.selectors`)."""
+
+    name: str
+    open_count: int
+    expected: int
+    product_id: int
+    variant_id: int | None = None
+
+    def __str__(self) -> str:
+        return (
+            f"{self.name}: open made-to-order {self.open_count}, "
+            f"open order lines hold {self.expected}"
+        )
+
+
+@transaction.atomic
+def repair_made_to_order(
+    *, mismatch: MadeToOrderMismatch, count_open: Callable[[], int], reason: str, by
+) -> int:
+    """Set an open made-to-order count to what the open lines hold; audited.
+
+    The row is locked first and `count_open` (the orders' count of open
+    made-to-order units of this item) is read after the lock, so a checkout
+    that reserved on the row meanwhile has committed its lines and is counted.
+    Returns the count written.
+    """
+    if mismatch.variant_id is not None:
+        rows = ProductVariant.objects.filter(pk=mismatch.variant_id)
+    else:
+        rows = Product.objects.filter(pk=mismatch.product_id)
+    before = rows.select_for_update().values_list("open_made_to_order", flat=True)
+    before = before.get()
+    units = count_open()
+    rows.update(open_made_to_order=units)
+    product = Product.objects.select_related("posdaya").get(pk=mismatch.product_id)
+    record_audit(
+        actor=by,
+        action=AuditLog.Action.STOCK_ADJUSTMENT,
+        target=product,
+        posdaya=product.posdaya,
+        before={"item": mismatch.name, "open_made_to_order": before},
+        after={"item": mismatch.name, "open_made_to_order": units},
+        note=reason,
+    )
+    return units

@@ -88,7 +88,8 @@ def queue_message(
         recipient=to,
         recipient_name=name[:120],
         subject=subject[:200],
-        body=body,
+        # No trailing blank lines: they say nothing, and an XML backup drops them.
+        body=body.strip(),
         link=link[:500],
         params=[str(p) for p in params or []],
         posdaya=posdaya,

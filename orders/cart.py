@@ -170,7 +170,8 @@ def set_cart_quantity(*, cart: Cart, product, quantity: int, variant=None) -> in
     limit = min(MAX_QUANTITY, settings.PASAR_MAX_UNITS_PER_LINE)
     if quantity > limit:
         raise CartError(_("Paling banyak %(limit)s per produk.") % {"limit": limit})
-    stock = product.stock if variant is None else variant.stock
+    # Ready stock, plus what a made-to-order item may still take.
+    stock = (product if variant is None else variant).orderable_units
     name = product.name if variant is None else f"{product.name} ({variant.name})"
     if quantity > stock:
         if stock <= 0:

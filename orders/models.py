@@ -240,6 +240,9 @@ class SubOrder(TimeStampedModel):
     courier = models.CharField(_("kurir"), max_length=60, blank=True)
     tracking_number = models.CharField(_("nomor resi"), max_length=60, blank=True)
     cancel_reason = models.CharField(_("alasan pembatalan"), max_length=300, blank=True)
+    # Set when a line holds made-to-order units: the day the parcel is promised
+    # to leave (the placed day + the longest lead time of those lines).
+    promised_date = models.DateField(_("janji kirim"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pesanan POSDAYA")
@@ -279,12 +282,25 @@ class SubOrder(TimeStampedModel):
     def __str__(self):
         return f"{self.order.code} · {self.posdaya}"
 
+    def is_late_on(self, today) -> bool:
+        """Whether the promised day is past and the parcel has not left yet."""
+        return (
+            self.promised_date is not None
+            and self.promised_date < today
+            and self.status in UNSENT_STATUSES
+        )
+
     @property
     def parcel_weight_kg(self) -> Decimal | None:
         """The snapshotted parcel weight in kg (None before it was kept)."""
         if self.parcel_weight_grams is None:
             return None
         return Decimal(self.parcel_weight_grams) / GRAMS_PER_KG
+
+
+# Sub-orders whose parcel has not left (not shipped, not ready for pickup):
+# their made-to-order units are still to be made, and they can be late.
+UNSENT_STATUSES = (SubOrder.Status.NEW, SubOrder.Status.PROCESSING)
 
 
 class OrderLine(models.Model):
@@ -316,6 +332,14 @@ class OrderLine(models.Model):
     unit_price = models.PositiveIntegerField(_("harga satuan (Rp)"))
     quantity = models.PositiveIntegerField(_("jumlah"))
     line_total = models.PositiveIntegerField(_("subtotal (Rp)"))
+    # Of `quantity`, the units made after the order (the rest came off the
+    # shelf), and the lead time they were promised with (0: none).
+    made_to_order_quantity = models.PositiveIntegerField(
+        _("jumlah dibuat sesuai pesanan"), default=0
+    )
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("lama pembuatan (hari)"), default=0
+    )
 
     class Meta:
         verbose_name = _("baris pesanan")
@@ -329,10 +353,19 @@ class OrderLine(models.Model):
                 condition=Q(line_total=F("unit_price") * F("quantity")),
                 name="order_line_total_adds_up",
             ),
+            models.CheckConstraint(
+                condition=Q(made_to_order_quantity__lte=F("quantity")),
+                name="order_line_made_within_quantity",
+            ),
         ]
 
     def __str__(self):
         return f"{self.display_name} × {self.quantity}"
+
+    @property
+    def ready_quantity(self) -> int:
+        """Units that came off the shelf (the rest are made to order)."""
+        return self.quantity - self.made_to_order_quantity
 
     @property
     def display_name(self) -> str:

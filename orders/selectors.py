@@ -8,11 +8,13 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet, Subquery, Sum
 
 from catalog.models import Product, ProductVariant
+from catalog.stock import MadeToOrderMismatch
 from posdaya.models import Posdaya
 
 from . import qris
 from .models import (
     GRAMS_PER_KG,
+    UNSENT_STATUSES,
     DeliveryMethod,
     DeliveryZone,
     IndukQris,
@@ -43,12 +45,30 @@ class CartLine:
         return self.product.stock if self.variant is None else self.variant.stock
 
     @property
+    def item(self) -> Product | ProductVariant:
+        return self.product if self.variant is None else self.variant
+
+    @property
+    def orderable(self) -> int:
+        """Ready stock plus the made-to-order room left."""
+        return self.item.orderable_units
+
+    @property
+    def made_quantity(self) -> int:
+        """Units beyond the ready stock that would be made to order."""
+        return self.item.made_units_for(self.quantity)
+
+    @property
+    def lead_time_days(self) -> int | None:
+        return self.item.lead_time_days
+
+    @property
     def line_total(self) -> int:
         return self.unit_price * self.quantity
 
     @property
     def exceeds_stock(self) -> bool:
-        return self.quantity > self.stock
+        return self.quantity > self.orderable
 
 
 @dataclass
@@ -419,3 +439,62 @@ def unique_code_income() -> dict:
     return Order.objects.filter(paid_at__isnull=False, unique_code__gt=0).aggregate(
         orders=Count("id"), amount=Sum("unique_code", default=0)
     )
+
+
+def _open_made_lines():
+    return OrderLine.objects.filter(
+        suborder__status__in=UNSENT_STATUSES, made_to_order_quantity__gt=0
+    )
+
+
+def open_made_to_order_units(*, product_id: int, variant_id: int | None) -> int:
+    """Return the made-to-order units of a product's lines without a variant
+    (or of one variant's lines) whose sub-order has not been sent yet."""
+    lines = _open_made_lines().filter(product_id=product_id, variant_id=variant_id)
+    return lines.aggregate(units=Sum("made_to_order_quantity"))["units"] or 0
+
+
+def made_to_order_mismatches() -> list[MadeToOrderMismatch]:
+    """Return the products (lines without a variant) and variants whose open
+    made-to-order count differs from their open lines' made units, products
+    first, each in pk order."""
+    held = {
+        (row["product_id"], row["variant_id"]): row["units"]
+        for row in _open_made_lines()
+        .values("product_id", "variant_id")
+        .annotate(units=Sum("made_to_order_quantity"))
+    }
+    rows = []
+    products = Product.objects.filter(
+        Q(open_made_to_order__gt=0)
+        | Q(pk__in=[pid for pid, vid in held if vid is None])
+    ).order_by("pk")
+    for product in products:
+        expected = held.get((product.pk, None), 0)
+        if product.open_made_to_order != expected:
+            rows.append(
+                MadeToOrderMismatch(
+                    product.name, product.open_made_to_order, expected, product.pk
+                )
+            )
+    variants = (
+        ProductVariant.objects.filter(
+            Q(open_made_to_order__gt=0)
+            | Q(pk__in=[vid for _pid, vid in held if vid is not None])
+        )
+        .select_related("product")
+        .order_by("pk")
+    )
+    for variant in variants:
+        expected = held.get((variant.product_id, variant.pk), 0)
+        if variant.open_made_to_order != expected:
+            rows.append(
+                MadeToOrderMismatch(
+                    str(variant),
+                    variant.open_made_to_order,
+                    expected,
+                    variant.product_id,
+                    variant.pk,
+                )
+            )
+    return rows

@@ -145,6 +145,7 @@ class ProductCreateView(ProductFormMixin):
             publish=data["publish"],
             materials=self.formset.material_lines(),
             images=data["images"],
+            made_to_order=form.made_to_order_terms(),
         )
 
     def get_success_message(self, product) -> str:
@@ -165,6 +166,7 @@ class ProductEditView(ProductFormMixin):
             description=data["description"],
             weight_grams=data["weight_grams"],
             materials=self.formset.material_lines(),
+            made_to_order=form.made_to_order_terms(),
         )
 
     def get_success_message(self, product) -> str:

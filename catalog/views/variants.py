@@ -62,6 +62,7 @@ class VariantListView(VariantMixin, ServiceFormView):
             price=data["price"],
             image=data["image"],
             by=self.request.user,
+            made_to_order=form.made_to_order_terms(),
         )
 
     def get_success_message(self, variant) -> str:
@@ -112,6 +113,9 @@ class VariantEditView(VariantMixin, ServiceFormView):
             "option2": variant.option2,
             "price": variant.price,
             "image": variant.image_id,
+            "made_to_order": variant.made_to_order,
+            "lead_time_days": variant.lead_time_days,
+            "made_to_order_cap": variant.made_to_order_cap,
         }
 
     def get_context_data(self, **kwargs):
@@ -128,6 +132,7 @@ class VariantEditView(VariantMixin, ServiceFormView):
             price=data["price"],
             image=data["image"],
             by=self.request.user,
+            made_to_order=form.made_to_order_terms(),
         )
 
     def get_success_message(self, variant) -> str:

@@ -9,7 +9,7 @@ first events are written, all in one transaction.
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -40,6 +40,7 @@ _RESERVATION_ERRORS = {
     catalog_errors.NotForSaleError: OrderError,
     catalog_errors.PriceChangedError: PriceChangedError,
     catalog_errors.OutOfStockError: OutOfStockError,
+    catalog_errors.MadeToOrderFullError: OutOfStockError,
     catalog_errors.VariantRequiredError: OrderError,
 }
 
@@ -287,7 +288,7 @@ def _create_order(
     )
     # The prices read above are pinned in the reservation's condition.
     try:
-        stock.reserve(
+        reservation = stock.reserve(
             quantities={ln.variant or ln.product: ln.quantity for ln in lines},
             reason=order.code,
             by=user_or_none(customer),
@@ -295,10 +296,16 @@ def _create_order(
         )
     except catalog_errors.ReservationError as error:
         raise _RESERVATION_ERRORS[type(error)](error.message) from error
+    made = {
+        ln: reservation.made_to_order.get(ln.variant or ln.product, 0) for ln in lines
+    }
+    lead = {ln: (ln.variant or ln.product).lead_time_days or 0 for ln in lines}
+    placed_on = timezone.localdate(now)
     suborders = SubOrder.objects.bulk_create(
         SubOrder(
             order=order,
             posdaya_id=posdaya_id,
+            promised_date=_promised_date(placed_on, group, made, lead),
             items_total=sum(ln.total for ln in group),
             delivery_fee=fee[posdaya_id],
             parcel_weight_grams=weight[posdaya_id],
@@ -318,12 +325,21 @@ def _create_order(
             unit_price=ln.unit_price,
             quantity=ln.quantity,
             line_total=ln.total,
+            made_to_order_quantity=made[ln],
+            lead_time_days=lead[ln] if made[ln] else 0,
         )
         for ln in lines
     )
     record_placed(order=order, suborders=suborders, by=customer, now=now)
     emails.notify_after_commit(emails.send_order_placed, order.pk)
     return order
+
+
+def _promised_date(placed_on, group, made, lead):
+    """The placed day + the longest lead time of the group's made-to-order
+    lines (None when every unit came off the shelf)."""
+    days = [lead[ln] for ln in group if made[ln]]
+    return placed_on + timedelta(days=max(days)) if days else None
 
 
 def _line_order(item):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from catalog import stock
 
 from .. import emails
-from ..models import Order, SubOrder
+from ..models import UNSENT_STATUSES, Order, SubOrder
 from . import savings_payment, settlement
 from .errors import OrderError
 from .state import (
@@ -50,6 +50,10 @@ def advance_suborder(
         set_suborder_status(
             order, suborder, to_status, by=by, note=note, fields=fields, now=now
         )
+        if to_status in (SS.SHIPPED, SS.READY) and suborder.promised_date:
+            # The made-to-order units are made: they leave the open count
+            # (a promised date means a line has some).
+            stock.record_made(**_made_to_order(suborder.lines.all()))
         if to_status == SS.COMPLETED:
             settlement.credit_suborder(suborder=suborder, by=by, now=now)
         sync_order(order, by=by, now=now)
@@ -115,6 +119,10 @@ def cancel_locked(
     reaches the release.
     """
     was_paid = suborder.paid_at is not None
+    # Before shipping (or pickup) its made-to-order units are not made yet:
+    # only the ready units go back to stock, the rest leave the open count.
+    # Later (ready for pickup, or a refund) every unit exists and goes back.
+    not_made = suborder.status in UNSENT_STATUSES
     suborder.cancel_reason = reason[:300]
     set_suborder_status(
         order,
@@ -128,13 +136,39 @@ def cancel_locked(
     )
     lines = list(suborder.lines.all())
     quantities = sum_by_product(lines)
-    stock.release(
-        quantities=quantities,
-        variants=sum_by_variant(lines),
-        reason=f"{order.code}: {reason}",
-        by=user_or_none(by),
-        now=now,
-    )
+    if not_made:
+        stock.release(
+            quantities=sum_by_product(lines, ready_only=True),
+            variants=sum_by_variant(lines, ready_only=True),
+            **_made_to_order(lines),
+            reason=f"{order.code}: {reason}",
+            by=user_or_none(by),
+            now=now,
+        )
+    else:
+        stock.release(
+            quantities=quantities,
+            variants=sum_by_variant(lines),
+            reason=f"{order.code}: {reason}",
+            by=user_or_none(by),
+            now=now,
+        )
     if was_paid:
         stock.reverse_sold(quantities=quantities)
     savings_payment.return_savings_excess(order=order, by=by, reason=reason)
+
+
+def _made_to_order(lines) -> dict[str, dict[int, int]]:
+    """The lines' made-to-order units: per product (lines without a variant)
+    and per variant, as `stock.release` and `stock.record_made` take them."""
+    products: dict[int, int] = {}
+    variants: dict[int, int] = {}
+    for line in lines:
+        if not line.made_to_order_quantity:
+            continue
+        if line.variant_id is None:
+            target, key = products, line.product_id
+        else:
+            target, key = variants, line.variant_id
+        target[key] = target.get(key, 0) + line.made_to_order_quantity
+    return {"made_to_order": products, "made_to_order_variants": variants}

@@ -123,20 +123,25 @@ def record_suborder_note(
     )
 
 
-def sum_by_product(lines) -> dict[int, int]:
-    """Return {product id: units} of order lines, in product-pk order."""
+def _units(line, ready_only: bool) -> int:
+    return line.ready_quantity if ready_only else line.quantity
+
+
+def sum_by_product(lines, *, ready_only: bool = False) -> dict[int, int]:
+    """Return {product id: units} of order lines, in product-pk order
+    (`ready_only`: the units that came off the shelf, not made to order)."""
     totals: dict[int, int] = defaultdict(int)
     for line in lines:
-        totals[line.product_id] += line.quantity
+        totals[line.product_id] += _units(line, ready_only)
     return dict(sorted(totals.items()))
 
 
-def sum_by_variant(lines) -> dict[int, int]:
+def sum_by_variant(lines, *, ready_only: bool = False) -> dict[int, int]:
     """Return {variant id: units} of the order lines that name a variant."""
     totals: dict[int, int] = defaultdict(int)
     for line in lines:
         if line.variant_id is not None:
-            totals[line.variant_id] += line.quantity
+            totals[line.variant_id] += _units(line, ready_only)
     return dict(sorted(totals.items()))
 
 

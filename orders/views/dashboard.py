@@ -289,6 +289,9 @@ class SubOrderListView(AreaRequiredMixin, DashboardMixin, TemplateView):
         rows = list(suborders[: self.page_size + 1])
         shown = rows[: self.page_size]
         counts = suborder_status_counts(self.posdaya)
+        today = timezone.localdate()
+        for suborder in context["suborders"]:
+            suborder.is_late = suborder.is_late_on(today)
         context.update(
             suborders=shown,
             after=after,
@@ -336,6 +339,7 @@ class SubOrderDetailView(SubOrderMixin, TemplateView):
                 self.request.user, Area.REFUNDS, self.posdaya
             ),
             whatsapp_text=suborder_message_for_shopper(order, suborder),
+            late=suborder.is_late_on(timezone.localdate()),
         )
         return context
 

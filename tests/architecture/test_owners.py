@@ -7,6 +7,7 @@ thing anywhere but in its owner module fails here, with the file and line.
 |---|---|
 | `Product.stock`, `Product.sold_count`, `StockMovement` | `catalog/stock.py` |
 | `ProductVariant.stock` (the sum is the product's), `has_variants` | the same |
+| `open_made_to_order` of a product or variant (made-to-order units) | the same |
 | `Order.status`, `SubOrder.status`, the event rows | `orders/services/state.py` |
 | new orders, their sub-orders and lines | `orders/services/checkout.py` |
 | `SettlementEntry` | `orders/services/settlement.py` |
@@ -30,8 +31,9 @@ RULES = [
         name="product stock",
         labels=(
             r"create:StockMovement|sql:catalog_(product|productvariant|stockmovement)"
-            r"|(set|assign|save):\w+\.(stock|sold_count|has_variants)"
-            r"|F:(stock|sold_count)"
+            r"|(set|assign|save):\w+\.(stock|sold_count|has_variants"
+            r"|open_made_to_order)"
+            r"|F:(stock|sold_count|open_made_to_order)"
         ),
         owners=("catalog/stock.py",),
     ),
@@ -154,6 +156,7 @@ def planted(variant, product):
     variant.stock = 3
     product.variants.update(stock=0)
     cursor.execute("UPDATE catalog_productvariant SET stock = 0")
+    ProductVariant.objects.update(open_made_to_order=F("open_made_to_order") + 1)
 """
 
 
@@ -171,6 +174,9 @@ def test_a_variants_stock_written_outside_its_owner_is_caught():
         "catalog/_variant_probe.py:8 assign:variant.stock (product stock)",
         "catalog/_variant_probe.py:9 set:variants.stock (product stock)",
         "catalog/_variant_probe.py:10 sql:catalog_productvariant (product stock)",
+        "catalog/_variant_probe.py:11 F:open_made_to_order (product stock)",
+        "catalog/_variant_probe.py:11 set:ProductVariant.open_made_to_order "
+        "(product stock)",
     ]
 
 

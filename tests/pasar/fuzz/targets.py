@@ -247,6 +247,9 @@ PRODUCT_FIELDS = (
     "product-description",
     "product-stock",
     "product-publish",
+    "product-made_to_order",
+    "product-lead_time_days",
+    "product-made_to_order_cap",
     "bahan-TOTAL_FORMS",
     "bahan-INITIAL_FORMS",
     "bahan-0-waste_category",
@@ -260,6 +263,15 @@ WEIGHING_LINES = (
     "lines-0-weight",
     "lines-1-category",
     "lines-1-weight",
+)
+VARIANT_FIELDS = (
+    "option1",
+    "option2",
+    "price",
+    "image",
+    "made_to_order",
+    "lead_time_days",
+    "made_to_order_cap",
 )
 REPORT = ("dari", "sampai", "posdaya")
 CATEGORY_FIELDS = ("name", "slug", "order", "icon")
@@ -380,7 +392,7 @@ DASHBOARD_TARGETS = [
     Target(
         "catalog_dashboard:variant_list",
         "pengelola",
-        ("option1", "option2", "price", "image"),
+        VARIANT_FIELDS,
     ),
     Target(
         "catalog_dashboard:variant_options",
@@ -390,7 +402,7 @@ DASHBOARD_TARGETS = [
     Target(
         "catalog_dashboard:variant_edit",
         "pengelola",
-        ("option1", "option2", "price", "image"),
+        VARIANT_FIELDS,
     ),
     Target(
         "catalog_dashboard:variant_stock", "pengelola", ("quantity", "reason", "key")
