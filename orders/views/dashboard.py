@@ -290,7 +290,7 @@ class SubOrderListView(AreaRequiredMixin, DashboardMixin, TemplateView):
         shown = rows[: self.page_size]
         counts = suborder_status_counts(self.posdaya)
         today = timezone.localdate()
-        for suborder in context["suborders"]:
+        for suborder in shown:
             suborder.is_late = suborder.is_late_on(today)
         context.update(
             suborders=shown,
