@@ -1,6 +1,7 @@
 """A nasabah pays a craft with her waste savings and sees it in her passbook.
 
-She checks today's waste prices, signs in, buys, pays with her savings and
+She checks today's waste prices, signs in, buys a bag in the motif she
+chooses, pays with her savings and
 opens the passbook entry's link to her order; the POSDAYA completes its part
 and the settlement statement shows the credit.
 """
@@ -14,6 +15,9 @@ from playwright.sync_api import expect
 
 from banksampah.models import Member
 from banksampah.services import WeighedLine, record_deposit
+from catalog.models import ProductVariant
+from catalog.services import add_variant, adjust_stock, set_variant_options
+from orders.models import OrderLine
 
 from ..factories import PASSWORD, MemberFactory, ProductFactory, UserFactory
 from .conftest import assert_accessible, sign_in
@@ -34,13 +38,17 @@ def test_nasabah_pays_with_savings_and_sees_the_passbook_entry(
         by=None,
         idempotency_key=uuid.uuid4(),
     )  # Rp 100.000
-    ProductFactory(
+    bag = ProductFactory(
         posdaya=posdaya,
         name="Tas Bungkus Kopi",
         slug="tas-bungkus-kopi",
         price=25000,
         stock=5,
     )
+    set_variant_options(product=bag, option1_name="Motif", option2_name="", by=None)
+    add_variant(product=bag, option1="Polos", by=None)  # takes over the 5
+    batik = add_variant(product=bag, option1="Batik", by=None)
+    adjust_stock(product=bag, variant=batik, quantity=3, reason="produksi", by=None)
 
     # Before bringing waste: what it is worth today, and when to weigh it.
     page.goto(page.base + "/harga-sampah/")
@@ -50,8 +58,9 @@ def test_nasabah_pays_with_savings_and_sees_the_passbook_entry(
 
     sign_in(page, "siti", PASSWORD)
     page.goto(page.base + "/produk/tas-bungkus-kopi/")
+    page.get_by_role("radio", name=re.compile("Batik")).check()
     page.get_by_role("button", name="Tambah ke keranjang").click()
-    page.get_by_text("Tas Bungkus Kopi masuk keranjang.").wait_for()
+    page.get_by_text("Tas Bungkus Kopi (Batik) masuk keranjang.").wait_for()
     page.goto(page.base + "/checkout/")
     page.get_by_label("Nomor WhatsApp").fill("0812-3456-7890")
     page.get_by_label("Ambil sendiri di POSDAYA").check()
@@ -68,6 +77,9 @@ def test_nasabah_pays_with_savings_and_sees_the_passbook_entry(
     ).to_be_visible()
     assert_accessible(page)
     code = page.get_by_role("heading", level=1).inner_text().removeprefix("Pesanan ")
+    line = OrderLine.objects.get(suborder__order__code=code)
+    assert (line.variant_id, line.variant_name, line.quantity) == (batik.pk, "Batik", 1)
+    assert ProductVariant.objects.get(pk=batik.pk).stock == 2
 
     page.get_by_role("link", name="buku tabungan").click()
     expect(page.get_by_text("Rp\xa075.000").first).to_be_visible()
