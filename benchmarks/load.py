@@ -15,9 +15,12 @@ import re
 import secrets
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -103,8 +106,11 @@ class Gunicorn:
             os.killpg(self.process.pid, signal.SIGKILL)
 
 
-def wrk(url: str, seconds: int, connections: int, threads: int = 2) -> float:
+def wrk(
+    url: str, seconds: int, connections: int, threads: int = 2, cookie: str = ""
+) -> float:
     """Return requests per second for `url` (a bounded wrk run)."""
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     result = subprocess.run(  # noqa: S603 (wrk from Debian, our own URL)
         [
             shutil.which("wrk") or "wrk",
@@ -113,6 +119,7 @@ def wrk(url: str, seconds: int, connections: int, threads: int = 2) -> float:
             f"-d{seconds}s",
             "--timeout",
             "5s",
+            *headers,
             url,
         ],
         capture_output=True,
@@ -126,6 +133,81 @@ def wrk(url: str, seconds: int, connections: int, threads: int = 2) -> float:
     return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
 
 
+# --- visitors with a session ---------------------------------------------------
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _request(url: str, cookies: dict, data: dict | None = None) -> str:
+    """GET or POST `url` with `cookies`; keep the cookies it sets; return the body.
+
+    Cookies are kept by hand: production marks them Secure, and a cookie jar
+    would not send them back over the benchmark's plain HTTP.
+    """
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body)  # noqa: S310 (127.0.0.1)
+    request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+    try:
+        response = _OPENER.open(request, timeout=30)
+    except urllib.error.HTTPError as error:  # the 302 after a POST
+        response = error
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        cookies[name.strip()] = rest.split(";", 1)[0]
+    return response.read().decode("utf-8", "replace")
+
+
+def guest_with_a_cart(server, *, product_path: str, **_credentials) -> str:
+    """Return the Cookie header of a guest who put one product in her cart."""
+    cookies: dict = {}
+    page = _request(server.url(product_path), cookies)
+    token = _TOKEN.search(page).group(1)
+    product = re.search(r'name="product" value="(\d+)"', page).group(1)
+    _request(
+        server.url("/keranjang/tambah/"),
+        cookies,
+        {"csrfmiddlewaretoken": token, "product": product, "quantity": "1"},
+    )
+    if "sessionid" not in cookies:
+        raise RuntimeError("the cart did not start a session")
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def signed_in_shopper(
+    server, *, product_path: str, username: str, password: str
+) -> str:
+    """Return the Cookie header of a signed-in shopper with a cart."""
+    cookies: dict = {}
+    page = _request(server.url("/akun/login/"), cookies)
+    token = _TOKEN.search(page).group(1)
+    _request(
+        server.url("/akun/login/"),
+        cookies,
+        {"csrfmiddlewaretoken": token, "login": username, "password": password},
+    )
+    if "sessionid" not in cookies:
+        raise RuntimeError("the shopper could not sign in")
+    page = _request(server.url(product_path), cookies)
+    token = _TOKEN.search(page).group(1)
+    product = re.search(r'name="product" value="(\d+)"', page).group(1)
+    _request(
+        server.url("/keranjang/tambah/"),
+        cookies,
+        {"csrfmiddlewaretoken": token, "product": product, "quantity": "1"},
+    )
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+FLOOR = "/_bench/floor/"
+
+
 def run_load(
     *,
     database_url: str,
@@ -135,30 +217,58 @@ def run_load(
     workers: int = 3,
     port: int = 8765,
     env_extra: dict | None = None,
+    visitors: dict | None = None,
+    rounds: int = 1,
 ) -> list[dict]:
-    """Load each page and the floors; return rows with rps and ratio to the floor."""
+    """Load each page and the floors; return rows with rps and ratio to the floor.
+
+    `visitors` maps a label to a function returning the Cookie header of a
+    visitor with a session (see guest_with_a_cart); every page is loaded by
+    each, and by a visitor with no cookie. With several `rounds`, each round
+    measures the floor first and every page's ratio is to that round's floor;
+    the row holds the median rps and median ratio of the rounds.
+    """
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed: apt-get install -y wrk")
     env = server_environment(database_url, env_extra)
     collect_static(env)
-    rows = []
     with Gunicorn(env, port, workers) as server:
-        targets = {
-            "floor (24 rows, 1 query)": "/_bench/floor/",
-            "bare HttpResponse": "/_bench/bare/",
+        cookies = {"no cookie": ""}
+        for label, make in (visitors or {}).items():
+            cookies[label] = make(server)
+        targets = [
+            ("floor (24 rows, 1 query)", "no cookie", FLOOR),
+            ("bare HttpResponse", "no cookie", "/_bench/bare/"),
+        ]
+        targets += [
+            (name, visitor, path) for name, path in pages.items() for visitor in cookies
+        ]
+        for _name, visitor, path in targets:  # warm caches and connections
+            wrk(server.url(path), 1, 2, cookie=cookies[visitor])
+        measured: dict = {}
+        for _round in range(rounds):
+            floor = wrk(server.url(FLOOR), seconds, connections)
+            for name, visitor, path in targets:
+                rps = (
+                    floor
+                    if path == FLOOR
+                    else wrk(
+                        server.url(path), seconds, connections, cookie=cookies[visitor]
+                    )
+                )
+                measured.setdefault((name, visitor, path), []).append(
+                    (rps, rps / floor)
+                )
+    return [
+        {
+            "page": name,
+            "visitor": visitor,
+            "path": path,
+            "rps": statistics.median(rps for rps, _ratio in figures),
+            "ratio": statistics.median(ratio for _rps, ratio in figures),
         }
-        targets.update(pages)
-        for path in targets.values():  # warm caches and connections
-            wrk(server.url(path), 1, 2)
-        floor = wrk(server.url("/_bench/floor/"), seconds, connections)
-        for name, path in targets.items():
-            rps = (
-                floor
-                if path == "/_bench/floor/"
-                else wrk(server.url(path), seconds, connections)
-            )
-            rows.append({"page": name, "path": path, "rps": rps, "ratio": rps / floor})
-    return rows
+        for (name, visitor, path), figures in measured.items()
+    ]
 
 
 def main():

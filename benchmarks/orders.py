@@ -265,11 +265,18 @@ def measure(client: Client | None = None) -> list[tuple]:
             *_time(staff, "get", base + "?status=baru"),
         )
     )
+    # The last page by keyset: after the sub-order that ends the one before.
     last_page = max(1, -(-busiest["n"] // 25))
+    newest_first = (
+        SubOrder.objects.filter(posdaya_id=busiest["posdaya_id"])
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+    )
+    cursor = newest_first[(last_page - 1) * 25 - 1] if last_page > 1 else ""
     rows.append(
         (
             f"POSDAYA order list, last page ({total:,} orders)",
-            *_time(staff, "get", f"{base}?page={last_page}"),
+            *_time(staff, "get", f"{base}?setelah={cursor}"),
         )
     )
     return rows

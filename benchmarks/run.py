@@ -48,6 +48,12 @@ def setup_django() -> None:
     settings.MAILERS = {
         "default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
     }
+    # One client and one phone number place every measured order: no checkout
+    # throttle and no cap on open unpaid orders per phone or visitor (0: off;
+    # with one phone its advisory lock would serialise every placement).
+    settings.PASAR_RATE_LIMITS = {}
+    settings.PASAR_MAX_OPEN_ORDERS_PER_PHONE = 0
+    settings.PASAR_MAX_OPEN_ORDERS_PER_VISITOR = 0
 
 
 # ---- catalog -------------------------------------------------------------------
@@ -303,11 +309,17 @@ def induk_rows(args) -> list[tuple]:
     start = end - dt.timedelta(weeks=12) + dt.timedelta(days=1)
     branches = Posdaya.objects.count()
     url = f"/dasbor/induk/?dari={start:%Y-%m-%d}&sampai={end:%Y-%m-%d}"
+    koordinator = _signed_in("koordinator")
     rows = [
         (
-            f"induk report page, {branches} POSDAYA × 12 weeks",
-            *measure(url, args.requests, _signed_in("koordinator")),
-        )
+            f"induk report page, {branches} POSDAYA × 12 closed weeks",
+            *measure(url, args.requests, koordinator),
+        ),
+        (
+            # The page as it opens: the last 12 weeks, this (open) one live.
+            f"induk report page, {branches} POSDAYA × 12 weeks with this one",
+            *measure("/dasbor/induk/", args.requests, koordinator),
+        ),
     ]
     timings = []
     for _ in range(args.requests + 1):
@@ -354,9 +366,39 @@ def search_rows(args) -> list[tuple]:
     return rows
 
 
+SESSION_PAGES = (
+    "home",
+    "/produk/",
+    "/produk/?q=tas",
+    "/produk/ filters + sort",
+    "/kategori/tas/",
+    "product page",
+    "POSDAYA page",
+)
+
+
+def session_rows(args) -> list[tuple]:
+    """The pages a guest with a cart gets, page cache on: fragments + base.html."""
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from catalog.selectors import public_products
+
+    guest = Client()
+    product = public_products().filter(stock__gt=0).order_by("-pk").first()
+    guest.post("/keranjang/tambah/", {"product": product.pk, "quantity": 1})
+    rows = []
+    with override_settings(PASAR_PAGE_CACHE=True):
+        for label, url in catalog_pages():
+            if label in SESSION_PAGES:
+                figures = measure(url, args.requests, client=guest)
+                rows.append((f"{label}, guest with a cart, cache on", *figures))
+    return rows
+
+
 def catalog_rows(args) -> list[tuple]:
     pages = [(label, *measure(url, args.requests)) for label, url in catalog_pages()]
-    return pages + search_rows(args)
+    return pages + search_rows(args) + session_rows(args)
 
 
 SECTIONS = {
@@ -414,20 +456,59 @@ def database_label() -> tuple[str, str]:
     return connection.vendor, f"SQLite {sqlite3.sqlite_version}"
 
 
+SHOPPER = ("bench-pembeli", "bench-pembeli-sandi-1")
+
+
 def load_rows(args) -> list[dict]:
-    """Home, catalog and product page under gunicorn + wrk, beside the floors."""
+    """The public pages under gunicorn + wrk, beside the floors, by 3 visitors.
+
+    A visitor without a cookie (whole-page cache), a guest with a cart and a
+    signed-in shopper with a cart (fragments, base.html rendered per request).
+    """
+    import functools
+
+    from django.contrib.auth import get_user_model
+
     from benchmarks import load
     from catalog.selectors import public_products
 
-    product = public_products().filter(images__isnull=False).order_by("-pk").first()
+    product = (
+        public_products()
+        .filter(images__isnull=False, stock__gt=0)
+        .order_by("-pk")
+        .first()
+    )
+    username, password = SHOPPER
+    user, _created = get_user_model().objects.get_or_create(username=username)
+    user.set_password(password)
+    user.save()
+    credentials = {
+        "product_path": product.get_absolute_url(),
+        "username": username,
+        "password": password,
+    }
+    extra = {"REDIS_URL": args.redis_url} if args.redis_url else None
     return load.run_load(
         database_url=os.environ["DATABASE_URL"],
         pages={
             "home": "/",
             "/produk/": "/produk/",
+            "/produk/ filtered": "/produk/?kategori=tas&urut=termurah",
+            "/kategori/tas/": "/kategori/tas/",
+            "POSDAYA storefront": "/posdaya/bahagia/",
             "product page": product.get_absolute_url(),
+            "/produk/?q=tas": "/produk/?q=tas",
+            "/produk/?q=dompett (typo)": "/produk/?q=dompett",
         },
         seconds=args.load_seconds,
+        visitors={
+            "guest with a cart": functools.partial(
+                load.guest_with_a_cart, **credentials
+            ),
+            "signed in": functools.partial(load.signed_in_shopper, **credentials),
+        },
+        rounds=args.load_rounds,
+        env_extra=extra,
     )
 
 
@@ -440,6 +521,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30, help="per page")
     parser.add_argument("--threads", type=int, default=8, help="placing clients")
     parser.add_argument("--load-seconds", type=int, default=8, help="per wrk run")
+    parser.add_argument(
+        "--load-rounds", type=int, default=3, help="interleaved load rounds"
+    )
+    parser.add_argument(
+        "--redis-url", default="", help="load with this Redis as the cache"
+    )
     every = [*SECTIONS, *EXTRA]
     parser.add_argument(
         "--sections",
@@ -545,7 +632,10 @@ def main() -> None:
             connection.close()
         load = load_rows(args)
         for row in load:
-            print(f"  {row['page']:<28} {row['rps']:>8.1f} req/s  ×{row['ratio']:.2f}")
+            print(
+                f"  {row['page']:<36} {row['visitor']:<18} "
+                f"{row['rps']:>8.1f} req/s  ×{row['ratio']:.2f}"
+            )
 
     today = timezone.localdate().isoformat()
     command = "DATABASE_URL=… " if db_key == "postgresql" else ""
@@ -584,16 +674,29 @@ def main() -> None:
             "",
         ]
     if load:
+        visitors = list(dict.fromkeys(row["visitor"] for row in load))
+        by_page: dict = {}
+        for row in load:
+            by_page.setdefault(row["page"], {})[row["visitor"]] = row
+        cache_name = "Redis" if args.redis_url else "the database cache"
         lines += [
             f"Under load (gunicorn, 3 sync workers, production settings, "
-            f"persistent connections, whole-page cache ON as anonymous visitors "
-            f"get it; wrk -t2 -c8 -d{args.load_seconds}s on 127.0.0.1):",
+            f"persistent connections, page cache on, {cache_name}; wrk -t2 -c8 "
+            f"-d{args.load_seconds}s on 127.0.0.1, {args.load_rounds} interleaved "
+            f"rounds, each page's ratio to the floor of its round, medians):",
             "",
-            "| page | requests/s | ratio to floor |",
-            "|---|---:|---:|",
+            "| page | " + " | ".join(f"{v} rps | ratio" for v in visitors) + " |",
+            "|---|" + "---:|---:|" * len(visitors),
             *(
-                f"| {row['page']} | {row['rps']:.0f} | {row['ratio']:.2f} |"
-                for row in load
+                f"| {page} | "
+                + " | ".join(
+                    f"{cells[v]['rps']:.0f} | {cells[v]['ratio']:.2f}"
+                    if v in cells
+                    else " | "
+                    for v in visitors
+                )
+                + " |"
+                for page, cells in by_page.items()
             ),
             "",
         ]

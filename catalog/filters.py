@@ -2,8 +2,11 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from pasar import pagecache
 from posdaya.selectors import active_posdaya
 
 from . import selectors
@@ -18,13 +21,70 @@ SORT_CHOICES = [
 ]
 
 
+class ListedChoiceIterator(ModelChoiceIterator):
+    """The choices from a list read once, never through a server-side cursor.
+
+    Django iterates a ModelChoiceField's queryset with `.iterator()`, which on
+    PostgreSQL opens a `DECLARE … CURSOR WITH HOLD` for every rendering of a
+    16-row list.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.listed()) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.listed())
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A short choice list kept per catalogue version (pasar/pagecache.py).
+
+    Both rendering the list and checking the chosen slug read the same cached
+    list: no query on a cached catalogue, one without the cache.
+    """
+
+    iterator = ListedChoiceIterator
+
+    def listed(self) -> list:
+        if not hasattr(self, "_listed"):
+            model = self.queryset.model._meta.label_lower
+            self._listed = pagecache.catalogue_value(
+                f"choices:{model}", lambda: list(self.queryset)
+            )
+        return self._listed
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        key = self.to_field_name or "pk"
+        for obj in self.listed():
+            if str(getattr(obj, key)) == str(value):
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": value},
+        )
+
+
+class ListedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = ListedModelChoiceField
+
+
 class ProductFilter(django_filters.FilterSet):
     """Search, filters and sort; an invalid value is ignored, never an error."""
 
     q = django_filters.CharFilter(
         label=_("Cari"), method="filter_search", max_length=100
     )
-    kategori = django_filters.ModelChoiceFilter(
+    kategori = ListedModelChoiceFilter(
         label=_("Kategori"),
         field_name="category",
         to_field_name="slug",
@@ -32,7 +92,7 @@ class ProductFilter(django_filters.FilterSet):
         empty_label=_("Semua kategori"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    posdaya = django_filters.ModelChoiceFilter(
+    posdaya = ListedModelChoiceFilter(
         label=_("POSDAYA"),
         field_name="posdaya",
         to_field_name="slug",

@@ -417,7 +417,6 @@ def delete_product_image(*, image: ProductImage, by) -> None:
     transaction.on_commit(remove_files)
 
 
-@invalidates_public_pages
 def adjust_stock(
     *,
     product: Product,

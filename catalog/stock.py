@@ -64,9 +64,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pasar import pagecache
 from pasar.audit import record_audit
 from pasar.models import AuditLog
-from pasar.pagecache import invalidate_public_pages
 
 from .errors import (
     CatalogError,
@@ -89,6 +89,26 @@ def _user(by):
 def _require_transaction() -> None:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Call this inside the caller's transaction.")
+
+
+def _drop_cached_pages(product_ids) -> None:
+    """Once the transaction commits, drop the cached pages these products are on.
+
+    Their product pages, category and POSDAYA listings, the unfiltered
+    listings and the home if it shows one (`pasar.pagecache.bump_products`),
+    not every page: an order of three products leaves the rest cached.
+    """
+    ids = sorted(set(product_ids))
+
+    def drop_cached_pages():
+        pagecache.bump_products(
+            Product.objects.filter(pk__in=ids).values_list(
+                "pk", "slug", "category__slug", "posdaya__slug"
+            )
+        )
+
+    if ids:
+        transaction.on_commit(drop_cached_pages)
 
 
 def _stock_of(product_ids) -> dict[int, int]:
@@ -198,6 +218,7 @@ def adjust(
         idempotency_key=idempotency_key,
     )
     product.stock = stock_after
+    _drop_cached_pages([product.pk])
     return movement
 
 
@@ -450,6 +471,7 @@ def _movements(groups, changes, *, kind, reason, by, now) -> list[StockMovement]
     """
     products = [product for product, _variants in groups]
     stock_after = _stock_of(product.pk for product in products)
+    _drop_cached_pages(stock_after)
     variant_after = _variant_stock_of(
         variant.pk for _product, variants in groups for variant in variants
     )
@@ -604,9 +626,8 @@ def record_made(
             Product.objects.filter(pk=product_id).update(
                 open_made_to_order=F("open_made_to_order") - made[product_id]
             )
-    if made or made_v:
-        # The cap has room again: the product pages may offer it once more.
-        invalidate_public_pages()
+    # The cap has room again: the product pages may offer it once more.
+    _drop_cached_pages(set(made) | set(of_product.values()))
 
 
 def record_sold(*, quantities: Mapping[int, int]) -> None:
@@ -625,6 +646,7 @@ def _change_sold_count(quantities: Mapping[int, int], *, sign: int) -> None:
         Product.objects.filter(pk=product_id).update(
             sold_count=F("sold_count") + sign * quantity
         )
+    _drop_cached_pages(quantities)  # the "terlaris" order
 
 
 # --- checking and mending the ledger ----------------------------------------

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery, Sum
 
 from catalog.models import Product, ProductVariant
 from catalog.stock import MadeToOrderMismatch
@@ -264,6 +264,20 @@ def suborders_of_posdaya(posdaya, *, status: str = "") -> QuerySet[SubOrder]:
     if status:
         suborders = suborders.filter(status=status)
     return suborders.select_related("order").order_by("-created_at", "-id")
+
+
+def suborders_after(queryset: QuerySet[SubOrder], posdaya, after: int):
+    """Keep the sub-orders listed after sub-order `after` (newest first).
+
+    A keyset page: `(created_at, id)` below the anchor's, read on the
+    `(posdaya, created_at)` order, so the last page costs what the first does
+    (no OFFSET). An anchor that is not this POSDAYA's lists nothing.
+    """
+    anchor = SubOrder.objects.filter(posdaya=posdaya, pk=after).values("created_at")
+    created = Subquery(anchor[:1])
+    return queryset.filter(
+        Q(created_at__lt=created) | Q(created_at=created, pk__lt=after)
+    )
 
 
 def suborder_status_counts(posdaya) -> dict[str, int]:

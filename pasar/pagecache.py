@@ -1,4 +1,5 @@
-"""Whole-page cache for anonymous visitors of the public catalog pages.
+"""The public catalog pages, cached whole for visitors without a session and
+as fragments for everyone else.
 
 A visitor without a session (no cart, not signed in, no pending message) sees
 the same home, catalog, category, product and POSDAYA pages as every other such
@@ -6,12 +7,24 @@ visitor, so the rendered page is kept in the cache, per language and URL. Only
 the CSRF token of the page's forms differs per visitor: it is stored as a
 placeholder and filled in on every hit.
 
-**The catalogue version.** Every key starts with the catalogue version, kept
-in the shared `default` cache. Any change that could alter those pages (a
-product, price, stock, photo or POSDAYA profile; an order reserving or
-returning stock) calls `invalidate_public_pages()`, which writes a new version
-once its transaction commits: every page stored before is never read again,
-by any worker on any server. A version is a random token, never a counter:
+**Fragments.** A visitor with a session (a cart, an account) sees her own
+header, cart badge, messages and CSRF token, so her page is not shared; the
+rest of it is. `fragment(request, name, ...)` keeps that rest (the product
+grid and filter form, the product itself, the home's sections) rendered, per
+normal query, language and catalogue version, in the same `pages` cache and
+under the same rules as whole pages; the view renders base.html around it per
+request. A CSRF token inside a fragment (the add-to-cart form) is stored as
+the placeholder and filled in per request.
+
+**The catalogue version.** Every page and fragment is stored with the
+catalogue version it was rendered under, kept in the shared `default` cache,
+and served only while that version is current. A change that could alter
+any of those pages (a product, price, photo, category or POSDAYA profile)
+calls `invalidate_public_pages()`, which writes a new version once its
+transaction commits: every page stored before is never read again, by any worker on any
+server. A stock move (an order reserving or returning stock) drops only the
+pages of its products, through the *scopes* below. A version is a random
+token, never a counter:
 
 - two bumps at once (two workers, two servers) each write a value nobody has
   used, so whichever lands last, the current version is new for both changes
@@ -25,11 +38,13 @@ A page is read after its version: if a change commits after the version was
 read, the page is stored under that old version, which the change's bump has
 just retired. The only window is between a commit and its `on_commit` bump.
 
-**Keys.** `page_key(request)` builds the key of a page and `versioned_key()`
-any key that must die with the catalogue (issue 15's fragments use it too:
-`versioned_key("fragment", name, language, ...)`). The pages themselves live
-in the `pages` cache, apart from `default`'s rate-limit counters, so a flood of
-pages can cull or evict pages only.
+**Keys.** `page_key(request)` builds the key of a page, `entry_key()` that
+of a fragment (a retired entry is overwritten by its next rendering), and
+`versioned_key()` any small value that must die with the catalogue (the
+filter form's choice lists). A hit costs two cache reads: the entry, then the
+versions it was stored with (`still_current`, one `get_many`). The pages and
+fragments live in the `pages` cache, apart from `default`'s rate-limit
+counters and versions, so a flood of pages can cull or evict pages only.
 
 **The query string.** Each cacheable view lists the parameters it reads
 (`CACHEABLE`). A request is cached under its *normal form*: unknown
@@ -56,6 +71,7 @@ from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
+from django.utils.safestring import SafeData, mark_safe
 
 PAGES = "pages"  # the cache alias holding rendered pages
 VERSION_KEY = "catalogue:version"
@@ -63,6 +79,7 @@ TIMEOUT = 600
 PLACEHOLDER = "__PASAR_CSRF_TOKEN__"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
 _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
+TOKEN_OUT = rf"\g<1>{PLACEHOLDER}\g<2>"
 
 
 class NoNormalForm(ValueError):
@@ -160,6 +177,23 @@ def normal_query(view_name: str, query: QueryDict) -> str:
     return urlencode(sorted(kept.items()))
 
 
+def normalise(request, view_name: str) -> str | None:
+    """Rewrite `request` to the normal form of its query; return that form.
+
+    What the whole-page cache does for visitors without a session, for the
+    fragments of everyone else. None when a value has no normal form: the
+    page renders as asked, and its fragments are not cached.
+    """
+    try:
+        query = normal_query(view_name, request.GET)
+    except NoNormalForm:
+        return None
+    if query != request.META.get("QUERY_STRING", ""):
+        request.GET = QueryDict(query)
+        request.META["QUERY_STRING"] = query
+    return query
+
+
 def page_cache():
     """Return the cache that holds rendered pages (and issue 15's fragments)."""
     return caches[PAGES]
@@ -213,9 +247,232 @@ def versioned_key(kind: str, *parts: str) -> str | None:
     return f"catalogue:{version}:{kind}:{digest}"
 
 
-def page_key(request) -> str | None:
-    """Return the cache key of the page `request` asks for (already normal)."""
-    return versioned_key(
+# --- Scopes: what a page or fragment depends on, and what a change drops -----
+#
+# Besides the catalogue version (every page), a page or fragment depends on a
+# few *scopes*, each with its own random version token in the `default` cache:
+#
+# - `product:<slug>`: its product page; bumped by a change of that product.
+# - `category:<slug>`: its category page, `/produk/?kategori=`, and the
+#   product pages of the category (related products); bumped by a change of a
+#   product in it.
+# - `posdaya:<slug>`: its storefront and `/produk/?posdaya=`; bumped by a
+#   change of one of its products.
+# - `listing`: `/produk/` without kategori or POSDAYA (searches too); bumped
+#   by a change of any product.
+# - `home`: the home page; bumped by a change of a product the home shows.
+#
+# A stored entry keeps the versions of its scopes as read *before* the data it
+# shows; a hit is served only while every one is still current. Stock moves
+# (`catalog/stock.py`: orders placed, cancelled, expired, paid; staff stock
+# adjustments) call `bump_products()` after the commit; anything else (a
+# product edit, a category, a POSDAYA profile, the demo data) retires
+# everything with `invalidate_public_pages()`.
+
+SCOPE_PREFIX = "catalogue:scope:"
+CATALOGUE = "*"  # the scope every entry has: the catalogue version itself
+HOME_PRODUCTS_KEY = "catalogue:home:products"  # the ids the cached home shows
+LISTING = "listing"
+HOME = "home"
+
+
+def _scope_key(scope: str) -> str:
+    return VERSION_KEY if scope == CATALOGUE else SCOPE_PREFIX + scope
+
+
+def entry_key(kind: str, *parts: str) -> str:
+    """Return the key of a page or fragment; its versions are kept inside it."""
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return f"catalogue:{kind}:{digest}"
+
+
+def enabled() -> bool:
+    """Whether pages and fragments are cached at all (PASAR_PAGE_CACHE)."""
+    return settings.PASAR_PAGE_CACHE
+
+
+def scope_versions(scopes) -> dict[str, str] | None:
+    """Return the current version of each scope, starting missing ones.
+
+    One cache read when every scope has a version. A missing one (never set,
+    or evicted) gets a fresh random token, never a value used before. None
+    when the cache does not answer.
+    """
+    scopes = list(dict.fromkeys(scopes))
+    if not scopes:
+        return {}
+    keys = {_scope_key(scope): scope for scope in scopes}
+    found = cache.get_many(list(keys))
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, secrets.token_hex(8), None)
+        found.update(cache.get_many(missing))
+        if any(key not in found for key in missing):
+            return None
+    return {keys[key]: version for key, version in found.items()}
+
+
+class Dependencies:
+    """The scope versions a page or fragment was rendered under."""
+
+    def __init__(self, *, record: bool = True):
+        self.versions: dict[str, str] = {}
+        self.record = record
+        self.broken = False  # the cache did not answer: store nothing
+
+    def add(self, *scopes: str) -> None:
+        """Read the versions of `scopes` now: call it before reading their data."""
+        if not self.record:
+            return
+        new = [scope for scope in scopes if scope not in self.versions]
+        if not new:
+            return
+        versions = scope_versions(new)
+        if versions is None:
+            self.broken = True
+        else:
+            self.versions.update(versions)
+
+    def extend(self, versions: dict[str, str]) -> None:
+        """Take over the (checked, current) versions of a fragment it shows."""
+        for scope, version in versions.items():
+            self.versions.setdefault(scope, version)
+
+
+def still_current(versions: dict[str, str]) -> bool:
+    """Whether every scope (the catalogue's too) still has the entry's version.
+
+    One read of the `default` cache for all of them.
+    """
+    return CATALOGUE in versions and scope_versions(versions) == versions
+
+
+def depend(request, *scopes: str) -> None:
+    """Record that the page of `request` shows data of `scopes` (read it next)."""
+    dependencies = getattr(request, "pagecache_dependencies", None)
+    if dependencies is not None:
+        dependencies.add(*scopes)
+
+
+def fragment(request, name: str, *, parts=(), scopes=(), render):
+    """Return a user-independent part of a page, from the cache when current.
+
+    `render(dependencies)` computes the value (a dict of rendered strings and
+    small values; it may add scopes it learns, such as a product's category)
+    and is called only on a miss. The key is the catalogue version, `name`,
+    the language and `parts` (the normalised query, a slug...). A rendered
+    CSRF token is stored as a placeholder and filled in per request.
+    """
+    page_dependencies = getattr(request, "pagecache_dependencies", None)
+    if not enabled() or parts is None:  # off, or a query with no normal form
+        return _fill_token(request, render(Dependencies(record=False)))
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    key = entry_key(
+        "fragment", name, language, request.scheme, request.get_host(), *parts
+    )
+    store = page_cache()
+    cached = store.get(key)
+    if cached is not None and still_current(cached["scopes"]):
+        if page_dependencies is not None:
+            page_dependencies.extend(cached["scopes"])
+        return _fill_token(request, cached["value"])
+    dependencies = Dependencies()
+    dependencies.add(CATALOGUE, *scopes)  # read before the data
+    value = render(dependencies)
+    value = {
+        part: _keeping_safety(text, lambda t: _TOKEN.sub(TOKEN_OUT, t))
+        for part, text in value.items()
+    }
+    if not dependencies.broken:
+        store.set(key, {"scopes": dependencies.versions, "value": value}, TIMEOUT)
+    if page_dependencies is not None:
+        page_dependencies.extend(dependencies.versions)
+    return _fill_token(request, value)
+
+
+def catalogue_value(name: str, compute):
+    """Return a small value that lives as long as the catalogue version.
+
+    The filter form's category and POSDAYA choices: computed once per version
+    (read before the data), shared by every worker.
+    """
+    if not enabled():
+        return compute()
+    key = versioned_key("value", name)
+    if key is None:
+        return compute()
+    store = page_cache()
+    value = store.get(key)
+    if value is None:
+        value = compute()
+        store.set(key, value, TIMEOUT)
+    return value
+
+
+def _keeping_safety(text, change):
+    """Apply `change` to a string; rendered HTML (SafeString) stays safe."""
+    if not isinstance(text, str):
+        return text
+    changed = change(text)
+    if isinstance(text, SafeData):
+        return mark_safe(changed)  # noqa: S308 (it was escaped HTML already)
+    return changed
+
+
+def _fill_token(request, value: dict) -> dict:
+    if not any(isinstance(t, str) and PLACEHOLDER in t for t in value.values()):
+        return value
+    token = get_token(request)
+    return {
+        part: _keeping_safety(text, lambda t: t.replace(PLACEHOLDER, token))
+        for part, text in value.items()
+    }
+
+
+def remember_home_products(ids) -> None:
+    """Note which products the home shows (a change of one drops the home).
+
+    Written when the home's fragment is rendered for the cache; with the cache
+    off nothing is kept, so there is nothing to drop.
+    """
+    if enabled():
+        cache.set(HOME_PRODUCTS_KEY, sorted(ids), None)
+
+
+def bump_scopes(scopes) -> None:
+    """Retire every entry that depends on one of `scopes`.
+
+    The scopes' versions are deleted (one query on the database cache, one
+    round trip on Redis): the next reader starts a fresh random token, never
+    one used before, exactly as after an eviction.
+    """
+    cache.delete_many([SCOPE_PREFIX + scope for scope in set(scopes)])
+
+
+def bump_products(rows) -> None:
+    """Retire what the products of `rows` appear on, now (after the commit).
+
+    `rows`: (id, slug, category slug, POSDAYA slug) of each changed product.
+    Their product pages, their category and POSDAYA listings, the unfiltered
+    listings and searches, and the home if it shows one of them; nothing else.
+    """
+    scopes = {LISTING}
+    shown = set(cache.get(HOME_PRODUCTS_KEY) or ())
+    for pk, slug, category, posdaya in rows:
+        scopes |= {f"product:{slug}", f"category:{category}", f"posdaya:{posdaya}"}
+        if pk in shown:
+            scopes.add(HOME)
+    bump_scopes(scopes)
+
+
+def page_key(request) -> str:
+    """Return the cache key of the page `request` asks for (already normal).
+
+    The page's catalogue and scope versions are stored in it and checked on
+    every hit (`still_current`): one read of the page, one of the versions.
+    """
+    return entry_key(
         "page",
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         request.scheme,
@@ -247,19 +504,27 @@ class AnonymousPageCacheMiddleware:
             request.GET = QueryDict(query)
             request.META["QUERY_STRING"] = query
         key = page_key(request)
-        if key is None:
-            return self.get_response(request)
         pages = page_cache()
         cached = pages.get(key)
-        if cached is not None:
+        if cached is not None and still_current(cached.get("scopes", {})):
             return self._rebuild(request, cached)
+        dependencies = request.pagecache_dependencies = Dependencies()
+        dependencies.add(CATALOGUE)  # read before the page is rendered
+        if dependencies.broken:  # the shared cache does not answer
+            return self.get_response(request)
         response = self.get_response(request)
-        if self._storable(response):
-            content = _TOKEN.sub(
-                rf"\g<1>{PLACEHOLDER}\g<2>", response.content.decode("utf-8")
-            )
+        if self._storable(response) and not dependencies.broken:
+            content = _TOKEN.sub(TOKEN_OUT, response.content.decode("utf-8"))
             headers = {h: response[h] for h in KEPT_HEADERS if h in response}
-            pages.set(key, {"content": content, "headers": headers}, TIMEOUT)
+            pages.set(
+                key,
+                {
+                    "content": content,
+                    "headers": headers,
+                    "scopes": dependencies.versions,
+                },
+                TIMEOUT,
+            )
         return response
 
     @staticmethod

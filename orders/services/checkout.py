@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from catalog import errors as catalog_errors
 from catalog import stock
 from catalog.models import Product, ProductVariant
-from pasar.pagecache import invalidates_public_pages
 
 from .. import emails
 from ..models import DeliveryMethod, DeliveryZone, Order, OrderLine, SubOrder
@@ -109,7 +108,6 @@ def generate_order_code(now: datetime | None = None) -> str:
     return f"PB-{local:%y%m}-{suffix}"
 
 
-@invalidates_public_pages
 def place_order(
     *,
     quantities: dict,

@@ -14,8 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pasar.pagecache import invalidates_public_pages
-
 from ..models import Order, SubOrder
 from ..payments import PaymentMethod, get_payment_method
 from .fulfilment import cancel_locked
@@ -34,7 +32,6 @@ def deadline_for(method: PaymentMethod, now: datetime) -> datetime | None:
     return None
 
 
-@invalidates_public_pages
 def expire_order_if_due(*, order_id: int, now: datetime | None = None) -> bool:
     """Expire one unpaid order past its deadline and release its stock.
 
@@ -77,7 +74,6 @@ def expire_order_if_due(*, order_id: int, now: datetime | None = None) -> bool:
     return bool(due)
 
 
-@invalidates_public_pages
 def expire_due_orders(*, now: datetime | None = None, limit: int = 1000) -> int:
     """Expire every due order (one transaction each); return how many expired."""
     now = now or timezone.now()

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog import stock
-from pasar.pagecache import invalidates_public_pages
 
 from .. import emails
 from ..models import UNSENT_STATUSES, Order, SubOrder
@@ -63,7 +62,6 @@ def advance_suborder(
     return suborder
 
 
-@invalidates_public_pages
 def cancel_suborder(
     *, suborder: SubOrder, by, reason: str, now: datetime | None = None
 ) -> SubOrder:
@@ -79,7 +77,6 @@ def cancel_suborder(
     return suborder
 
 
-@invalidates_public_pages
 def refund_suborder(
     *, suborder: SubOrder, by, reason: str, now: datetime | None = None
 ) -> SubOrder:

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from catalog import stock
 from pasar.audit import record_audit
 from pasar.models import AuditLog
-from pasar.pagecache import invalidates_public_pages
 
 from .. import emails
 from ..models import Order, OrderLine, PaymentProof, SubOrder
@@ -75,7 +74,6 @@ def _lock_pending_proof(proof_id: int) -> tuple[Order, PaymentProof]:
     return order, proof
 
 
-@invalidates_public_pages
 def approve_payment(*, proof_id: int, by, now: datetime | None = None) -> Order:
     """Approve a proof of transfer: the order and its active sub-orders are paid."""
     now = now or timezone.now()
@@ -182,7 +180,6 @@ def reject_payment(
     return order
 
 
-@invalidates_public_pages
 def mark_suborder_paid(
     *, suborder: SubOrder, by, now: datetime | None = None
 ) -> SubOrder:

@@ -41,6 +41,7 @@ from ..selectors import (
     settlement_entries,
     suborder_detail_queryset,
     suborder_status_counts,
+    suborders_after,
     suborders_of_posdaya,
     unique_code_income,
 )
@@ -258,26 +259,43 @@ class PaymentRejectView(ProofActionView):
 # --- POSDAYA fulfilment -------------------------------------------------------
 
 
-class SubOrderListView(AreaRequiredMixin, DashboardMixin, ListView):
+class SubOrderListView(AreaRequiredMixin, DashboardMixin, TemplateView):
+    """One POSDAYA's sub-orders, newest first, 25 a page by keyset.
+
+    `?setelah=<id>` lists the sub-orders after that one: no OFFSET, so the
+    last page costs what the first does. A cursor that is not a number is
+    ignored (the first page); one of another POSDAYA lists nothing.
+    """
+
     area = Area.ORDERS
     template_name = "orders/dashboard/suborder_list.html"
-    context_object_name = "suborders"
-    paginate_by = 25
+    page_size = 25
 
     def get_status(self) -> str:
         status = self.request.GET.get("status", "")
         return status if status in SubOrder.Status.values else ""
 
-    def get_queryset(self):
-        return suborders_of_posdaya(self.posdaya, status=self.get_status())
+    def get_after(self) -> int | None:
+        value = self.request.GET.get("setelah", "")
+        digits = value.isascii() and value.isdigit() and len(value) <= 18
+        return int(value) if digits else None  # within a bigint
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        suborders = suborders_of_posdaya(self.posdaya, status=self.get_status())
+        after = self.get_after()
+        if after is not None:
+            suborders = suborders_after(suborders, self.posdaya, after)
+        rows = list(suborders[: self.page_size + 1])
+        shown = rows[: self.page_size]
         counts = suborder_status_counts(self.posdaya)
         today = timezone.localdate()
-        for suborder in context["suborders"]:
+        for suborder in shown:
             suborder.is_late = suborder.is_late_on(today)
         context.update(
+            suborders=shown,
+            after=after,
+            next_cursor=shown[-1].pk if len(rows) > self.page_size else None,
             status=self.get_status(),
             status_tabs=[
                 (value, label, counts.get(value, 0))

@@ -241,11 +241,27 @@ def test_a_page_hit_on_the_database_cache_is_two_queries(
 ):
     product = ProductFactory(name="Tas Kopi", slug="tas-kopi", price=25000)
     Client().get(product.get_absolute_url())
-    assert rows("pasar_page_cache") == 1
-    with django_assert_num_queries(2):  # the version, then the page
+    assert rows("pasar_page_cache") == 2  # the page, and its product fragment
+    with django_assert_num_queries(2):  # the page, then its versions
         page = Client().get(product.get_absolute_url())
     assert page["X-Page-Cache"] == "hit"
     assert "Rp\xa025.000" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_fragment_hit_on_the_database_cache_is_three_queries(
+    database_caches, django_assert_num_queries
+):
+    """A visitor with a session: her session, the fragment, its versions."""
+    product = ProductFactory(name="Tas Kopi", slug="tas-kopi", price=25000)
+    guest = Client()
+    guest.post("/keranjang/tambah/", {"product": product.pk, "quantity": 1})
+    guest.get(product.get_absolute_url())
+    with django_assert_num_queries(3):
+        page = guest.get(product.get_absolute_url())
+    assert "X-Page-Cache" not in page
+    assert "Rp\xa025.000" in page.content.decode()
+    assert "data-cart-count>1<" in page.content.decode()
 
 
 @pytest.fixture

@@ -73,10 +73,11 @@ def report_filters(request) -> tuple[ReportFilterForm, dict]:
 def build_induk_report(*, start, end, posdaya) -> dict:
     """Run every induk report for one filter (a fixed number of queries)."""
     income = reports.income_per_week(start=start, end=end, posdaya=posdaya)
+    sales = reports.line_sales(start=start, end=end, posdaya=posdaya, income=income)
     return {
         "income": income,
-        "categories": reports.sales_by_category(start=start, end=end, posdaya=posdaya),
-        "top_products": reports.top_products(start=start, end=end, posdaya=posdaya),
+        "categories": sales.category_rows(),
+        "top_products": sales.top_products(),
         "states": reports.orders_by_state(start=start, end=end, posdaya=posdaya),
         "waste": reports.waste_by_category(start=start, end=end, posdaya=posdaya),
     }

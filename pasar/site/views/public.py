@@ -3,10 +3,12 @@
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from catalog import selectors as catalog_selectors
+from pasar import pagecache
 from pasar.charts import Series, horizontal_bars
 from pasar.siteurl import absolute_url
 from posdaya.selectors import active_posdaya
@@ -17,12 +19,29 @@ from ..impact import impact
 class HomeView(TemplateView):
     template_name = "pasar/home.html"
 
+    def render_home(self, dependencies) -> dict:
+        context = {
+            "posdaya_list": active_posdaya(),
+            "new_products": catalog_selectors.new_products(),
+            "categories": catalog_selectors.categories(),
+            "impact": impact().overall,
+        }
+        pagecache.remember_home_products(p.pk for p in context["new_products"])
+        content = render_to_string(
+            f"{self.template_name}#content", context, self.request
+        )
+        return {"content": content}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["posdaya_list"] = active_posdaya()
-        context["new_products"] = catalog_selectors.new_products()
-        context["categories"] = catalog_selectors.categories()
-        context["impact"] = impact().overall
+        query = pagecache.normalise(self.request, "home")
+        context["home"] = pagecache.fragment(
+            self.request,
+            "home",
+            parts=None if query is None else (),
+            scopes=[pagecache.HOME],
+            render=self.render_home,
+        )
         return context
 
 
