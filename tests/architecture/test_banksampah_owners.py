@@ -31,7 +31,15 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ["pasar", "posdaya", "notifications", "banksampah", "catalog", "orders"]
+SHIPPED = [
+    "pasar",
+    "posdaya",
+    "notifications",
+    "banksampah",
+    "catalog",
+    "orders",
+    "reviews",
+]
 OWNER = ROOT / "banksampah" / "services"
 
 # The models whose rows only the services create, change or remove.
