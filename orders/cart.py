@@ -164,12 +164,24 @@ def add_to_cart(*, cart: Cart, product, quantity: int, variant=None) -> int:
     )
 
 
+def too_many_units_message() -> str:
+    return _(
+        "Paling banyak %(limit)s barang per pesanan. Untuk pesanan lebih besar, "
+        "hubungi POSDAYA penjualnya lewat WhatsApp."
+    ) % {"limit": settings.PASAR_MAX_UNITS_PER_ORDER}
+
+
 def set_cart_quantity(*, cart: Cart, product, quantity: int, variant=None) -> int:
     """Set a line's quantity (0 removes it), refusing more than the stock."""
     # The checkout refuses more per line (against hoarding): say so here first.
     limit = min(MAX_QUANTITY, settings.PASAR_MAX_UNITS_PER_LINE)
     if quantity > limit:
         raise CartError(_("Paling banyak %(limit)s per produk.") % {"limit": limit})
+    others = cart.count() - cart.quantity_of(
+        product.pk, variant.pk if variant is not None else None
+    )
+    if others + quantity > settings.PASAR_MAX_UNITS_PER_ORDER:
+        raise CartError(too_many_units_message())
     # Ready stock, plus what a made-to-order item may still take.
     stock = (product if variant is None else variant).orderable_units
     name = product.name if variant is None else f"{product.name} ({variant.name})"

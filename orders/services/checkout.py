@@ -22,6 +22,7 @@ from catalog import stock
 from catalog.models import Product, ProductVariant
 
 from .. import emails
+from ..cart import too_many_units_message
 from ..models import DeliveryMethod, DeliveryZone, Order, OrderLine, SubOrder
 from ..payments import REGISTRY
 from ..shipping import delivery_fee_for, parcel_weight_grams
@@ -150,6 +151,8 @@ def place_order(
     limit = settings.PASAR_MAX_UNITS_PER_LINE
     if max(quantities.values()) > limit:
         raise OrderError(_("Paling banyak %(limit)s per produk.") % {"limit": limit})
+    if sum(quantities.values()) > settings.PASAR_MAX_UNITS_PER_ORDER:
+        raise OrderError(too_many_units_message())
     method = REGISTRY.get(payment_method)
     if method is None or not method.available():
         raise OrderError(_("Pilih cara pembayaran."))

@@ -406,7 +406,8 @@ PASAR_DEMO_DATA_ALLOWED = True
 PASAR_ORDER_EXPIRY_HOURS = env.int("PASAR_ORDER_EXPIRY_HOURS", default=48)
 # Against stock hoarding (README, Configuration): a cash order no POSDAYA has
 # confirmed expires like an unpaid transfer; open unpaid orders are capped per
-# WhatsApp number and per visitor (0: no cap), units per order line too; the
+# WhatsApp number and per visitor (0: no cap), units per order line and per
+# order too; the
 # checkout and proof uploads are throttled per client (pasar.ratelimit).
 PASAR_COD_CONFIRM_HOURS = env.int("PASAR_COD_CONFIRM_HOURS", default=24)
 PASAR_MAX_OPEN_ORDERS_PER_PHONE = env.int("PASAR_MAX_OPEN_ORDERS_PER_PHONE", default=3)
@@ -414,6 +415,8 @@ PASAR_MAX_OPEN_ORDERS_PER_VISITOR = env.int(
     "PASAR_MAX_OPEN_ORDERS_PER_VISITOR", default=3
 )
 PASAR_MAX_UNITS_PER_LINE = env.int("PASAR_MAX_UNITS_PER_LINE", default=10)
+# All lines together: one checkout cannot hold the whole catalogue's stock.
+PASAR_MAX_UNITS_PER_ORDER = env.int("PASAR_MAX_UNITS_PER_ORDER", default=30)
 PASAR_RATE_LIMITS = {
     "checkout": env("PASAR_CHECKOUT_RATE", default="10/h/ip"),
     "proof_upload": env("PASAR_PROOF_UPLOAD_RATE", default="10/h/ip,5/h/key"),

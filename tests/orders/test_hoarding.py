@@ -284,6 +284,40 @@ def test_units_per_line_are_capped_in_the_cart_and_at_checkout(client, settings)
     assert Order.objects.count() == 0
 
 
+def test_units_of_all_lines_are_capped_per_order(client, settings):
+    from ..factories import ProductFactory
+
+    settings.PASAR_MAX_UNITS_PER_LINE = 4
+    settings.PASAR_MAX_UNITS_PER_ORDER = 6
+    bags = [ProductFactory(name=f"Tas {n}", price=10000, stock=50) for n in (1, 2)]
+    message = (
+        "Paling banyak 6 barang per pesanan. Untuk pesanan lebih besar, hubungi "
+        "POSDAYA penjualnya lewat WhatsApp."
+    )
+    add = "/keranjang/tambah/"
+    response = client.post(add, {"product": bags[0].pk, "quantity": 4}, follow=True)
+    assert errors_shown(response) == ["Tas 1 masuk keranjang."]
+    response = client.post(add, {"product": bags[1].pk, "quantity": 3}, follow=True)
+    assert errors_shown(response) == [message]
+    assert client.session["cart"] == {str(bags[0].pk): 4}
+    response = client.post(add, {"product": bags[1].pk, "quantity": 2}, follow=True)
+    assert errors_shown(response) == ["Tas 2 masuk keranjang."]
+    assert client.session["cart"] == {str(bags[0].pk): 4, str(bags[1].pk): 2}
+    with pytest.raises(OrderError) as refused:
+        place_order(
+            quantities={bags[0].pk: 4, bags[1].pk: 3},
+            customer=None,
+            name="Budi",
+            phone="6281298765432",
+            delivery_method="ambil",
+            payment_method="bayar_di_tempat",
+            checkout_token="tok-order-units",
+        )
+    assert refused.value.message == message
+    assert stock_of(*bags) == [50, 50]
+    assert Order.objects.count() == 0
+
+
 # Checkout throttle ------------------------------------------------------------
 
 
