@@ -20,7 +20,7 @@ TASKS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 # No WhatsApp in tests unless a test configures its stub server.
-PASAR_WHATSAPP = {"token": "", "phone_number_id": "", "templates": {}}  # nosec B105
+PASAR_WHATSAPP = {"token": "", "phone_number_id": "", "templates": {}}  # nosec
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="pasar-test-media-")
 # One process: per-process memory is the one place it is right (and fast).
