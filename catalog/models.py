@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -108,8 +108,16 @@ class ProductQuerySet(models.QuerySet):
         )
 
     def in_stock(self):
-        """Products with stock left (the shop's "hanya yang tersedia" filter)."""
-        return self.filter(stock__gt=0)
+        """Products one can order now (the shop's "hanya yang tersedia" filter):
+        with stock left, or made to order with room under the cap (the
+        product itself, or one of its variants)."""
+        room = Q(made_to_order=True, open_made_to_order__lt=F("made_to_order_cap"))
+        variant_room = ProductVariant.objects.filter(room, product=OuterRef("pk"))
+        return self.filter(
+            Q(stock__gt=0)
+            | (room & Q(has_variants=False))
+            | (Q(has_variants=True) & Exists(variant_room))
+        )
 
 
 class Product(MadeToOrder, TimeStampedModel):

@@ -619,3 +619,32 @@ def test_the_variant_picker_offers_a_made_to_order_variant_at_zero_stock(
     assert client.session["cart"] == {f"{product.pk}:{polos.pk}": 2}
     cart = client.get("/keranjang/").content.decode()
     assert "2 dibuat sesuai pesanan: dikirim dalam 7 hari" in cart
+
+
+def test_the_available_filter_lists_what_can_still_be_made(posdaya, client):
+    """"Hanya yang tersedia" means orderable now: ready stock, or room under
+    the cap of the product or of one of its variants."""
+    ready = ProductFactory(posdaya=posdaya, name="Tas Siap", stock=2)
+    ProductFactory(posdaya=posdaya, name="Tas Habis", stock=0)
+    made = made_to_order(ProductFactory(posdaya=posdaya, name="Tas Dibuat", stock=0))
+    full = made_to_order(ProductFactory(posdaya=posdaya, name="Tas Penuh", stock=0))
+    Product.objects.filter(pk=full.pk).update(open_made_to_order=5)  # cap reached
+    motif = ProductFactory(posdaya=posdaya, name="Tas Motif", stock=0)
+    catalog_services.set_variant_options(
+        product=motif, option1_name="Motif", option2_name="", by=None
+    )
+    catalog_services.add_variant(product=motif, option1="Polos", by=None)
+    catalog_services.add_variant(
+        product=motif, option1="Batik", by=None, made_to_order=SEVEN_DAYS
+    )
+    assert set(Product.objects.in_stock().values_list("name", flat=True)) == {
+        ready.name,
+        made.name,
+        motif.name,
+    }
+    response = client.get("/produk/", {"tersedia": "1"})
+    assert sorted(p.name for p in response.context["products"]) == [
+        "Tas Dibuat",
+        "Tas Motif",
+        "Tas Siap",
+    ]
