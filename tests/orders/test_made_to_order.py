@@ -622,7 +622,7 @@ def test_the_variant_picker_offers_a_made_to_order_variant_at_zero_stock(
 
 
 def test_the_available_filter_lists_what_can_still_be_made(posdaya, client):
-    """"Hanya yang tersedia" means orderable now: ready stock, or room under
+    """ "Hanya yang tersedia" means orderable now: ready stock, or room under
     the cap of the product or of one of its variants."""
     ready = ProductFactory(posdaya=posdaya, name="Tas Siap", stock=2)
     ProductFactory(posdaya=posdaya, name="Tas Habis", stock=0)
