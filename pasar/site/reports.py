@@ -80,6 +80,18 @@ def paid_lines(*, start: dt.date, end: dt.date, posdaya: Posdaya | None = None):
     return lines
 
 
+def unique_codes_paid(*, start: dt.date, end: dt.date) -> dict:
+    """The kode unik of transfers paid within start..end: the induk's money.
+
+    No sub-order (so no POSDAYA's income or settlement) includes it; the
+    report shows it beside the POSDAYA figures so the induk's receipts add up.
+    """
+    low, high = day_bounds(start, end)
+    return Order.objects.filter(
+        paid_at__gte=low, paid_at__lt=high, unique_code__gt=0
+    ).aggregate(orders=Count("id"), amount=Sum("unique_code", default=0))
+
+
 def standing_deposits(*, start: dt.date, end: dt.date, posdaya: Posdaya | None = None):
     """Deposits weighed within start..end that were not reversed."""
     deposits = Deposit.objects.filter(

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from orders.models import Order, SettlementEntry
 from orders.services import advance_suborder, approve_payment, submit_payment_proof
@@ -106,6 +107,17 @@ def test_the_code_goes_to_the_induk_not_to_the_posdaya(
         f"Kode unik transfer diterima induk: Rp\xa0{code} dari 1 pesanan"
         in page.content.decode()
     )
+    # The induk report shows it beside the POSDAYA figures, never in them.
+    report = client_for(koordinator).get("/dasbor/induk/")
+    assert report.context["unique_codes"] == {"orders": 1, "amount": code}
+    assert report.context["income"].product == 50000
+    assert f'data-unique-codes="{code}"' in report.content.decode()
+    today = timezone.localdate().isoformat()
+    chosen = client_for(koordinator).get(
+        "/dasbor/induk/", {"dari": today, "sampai": today, "posdaya": posdaya.slug}
+    )
+    assert chosen.context["filters"]["posdaya"] == posdaya
+    assert chosen.context["unique_codes"] is None
 
 
 def test_a_cancelled_order_owes_no_code(codes_on, product, pengelola, client):

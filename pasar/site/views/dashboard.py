@@ -6,6 +6,7 @@ stock; the induk page runs the reports of `pasar.site.reports`.
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -80,6 +81,12 @@ def build_induk_report(*, start, end, posdaya) -> dict:
         "top_products": sales.top_products(),
         "states": reports.orders_by_state(start=start, end=end, posdaya=posdaya),
         "waste": reports.waste_by_category(start=start, end=end, posdaya=posdaya),
+        # The induk's own money: shown only when no POSDAYA is chosen.
+        "unique_codes": (
+            reports.unique_codes_paid(start=start, end=end)
+            if posdaya is None and settings.PASAR_TRANSFER_UNIQUE_CODE
+            else None
+        ),
     }
 
 
