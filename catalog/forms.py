@@ -373,3 +373,14 @@ class VariantForm(MadeToOrderFormMixin, forms.Form):
             self.fields["option2"].required = True
         else:
             del self.fields["option2"]
+
+    def variant_fields(self) -> dict:
+        """What the add and edit services take from this form."""
+        data = self.cleaned_data
+        return {
+            "option1": data["option1"],
+            "option2": data.get("option2", ""),
+            "price": data["price"],
+            "image": data["image"],
+            "made_to_order": self.made_to_order_terms(),
+        }

@@ -54,15 +54,8 @@ class VariantListView(VariantMixin, ServiceFormView):
         return {**super().get_form_kwargs(), "product": self.get_product()}
 
     def perform(self, form):
-        data = form.cleaned_data
         return services.add_variant(
-            product=self.get_product(),
-            option1=data["option1"],
-            option2=data.get("option2", ""),
-            price=data["price"],
-            image=data["image"],
-            by=self.request.user,
-            made_to_order=form.made_to_order_terms(),
+            product=self.get_product(), by=self.request.user, **form.variant_fields()
         )
 
     def get_success_message(self, variant) -> str:
@@ -124,15 +117,8 @@ class VariantEditView(VariantMixin, ServiceFormView):
         return context
 
     def perform(self, form):
-        data = form.cleaned_data
         return services.update_variant(
-            variant=self.get_variant(),
-            option1=data["option1"],
-            option2=data.get("option2", ""),
-            price=data["price"],
-            image=data["image"],
-            by=self.request.user,
-            made_to_order=form.made_to_order_terms(),
+            variant=self.get_variant(), by=self.request.user, **form.variant_fields()
         )
 
     def get_success_message(self, variant) -> str:
