@@ -16,6 +16,7 @@ from functools import cache
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 
 class DeliveryError(Exception):
@@ -50,7 +51,9 @@ class EmailChannel(Channel):
             )
         except smtplib.SMTPRecipientsRefused as error:
             raise DeliveryError(
-                f"SMTP refused the recipient: {error.recipients}", permanent=True
+                _("Server email menolak alamat penerima: %(recipients)s")
+                % {"recipients": ", ".join(error.recipients)},
+                permanent=True,
             ) from error
         except (smtplib.SMTPException, OSError) as error:
             raise DeliveryError(f"{type(error).__name__}: {error}") from error
@@ -100,7 +103,7 @@ class WhatsAppCloudChannel(Channel):
 
     def send(self, message) -> None:
         if not self.is_configured():
-            raise DeliveryError("WhatsApp Cloud API is not configured.")
+            raise DeliveryError(_("WhatsApp Cloud API belum diatur."))
         base = self.config.get("api_base_url", "").rstrip("/")
         request = urllib.request.Request(  # noqa: S310 (https URL from settings)
             f"{base}/{self.config['phone_number_id']}/messages",

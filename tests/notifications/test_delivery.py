@@ -235,3 +235,23 @@ def test_a_retry_is_a_deferred_task_on_the_database_queue(flaky, monkeypatch):
     assert deliver(message_id=message.pk, now=now) == S.PENDING
     retry = DBTaskResult.objects.exclude(pk=first.pk).get()
     assert retry.run_after == now + timedelta(minutes=1)
+
+
+def test_a_refused_email_address_fails_for_good_with_a_reason_in_indonesian(
+    db, monkeypatch
+):
+    import smtplib
+
+    from notifications import channels
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({"budi@contoh.id": (550, b"No such user")})
+
+    monkeypatch.setattr(channels, "send_mail", refuse)
+    message = email()
+    assert deliver(message_id=message.pk) == S.FAILED
+    assert row(message) == (
+        S.FAILED,
+        1,
+        "Server email menolak alamat penerima: budi@contoh.id",
+    )
